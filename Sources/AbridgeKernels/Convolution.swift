@@ -1,0 +1,130 @@
+/// N-D convolution (ONNX `Conv`, opsets 1/11/22) on float32 via im2col + `cblas_sgemm`.
+///
+/// X `[N, C, D1, ..., Dn]`, W `[M, C / group, k1, ..., kn]`, optional B `[M]` -> Y `[N, M, O1, ..., On]`
+/// with `O` = `geometry.output` (see `ConvGeometry.conv`). Any number of spatial axes >= 1; groups,
+/// strides, dilations and asymmetric pads supported. The im2col buffer is tiled over output positions to
+/// bound memory (at most ~`tileElements` floats).
+public enum Convolution {
+    /// Maximum number of floats in one im2col tile.
+    public static let tileElements = 1 << 22
+
+    /// Output shape `[N, M, O1, ..., On]`. - Throws: `KernelError.invalidShape` on inconsistent shapes.
+    public static func outputShape(xShape: [Int], wShape: [Int], geometry: ConvGeometry, group: Int) throws -> [Int] {
+        try ConvPlan(xShape: xShape, wShape: wShape, geometry: geometry, group: group, transposed: false).yShape
+    }
+
+    /// Computes Y = Conv(X, W, B). `y` must have `outputShape` elements; it is fully overwritten.
+    /// - Throws: `KernelError.invalidShape`, `.bufferSize`, `.overflow`.
+    public static func run(x: UnsafeBufferPointer<Float>, xShape: [Int], w: UnsafeBufferPointer<Float>, wShape: [Int],
+                           bias: UnsafeBufferPointer<Float>?, geometry g: ConvGeometry, group: Int,
+                           into y: UnsafeMutableBufferPointer<Float>) throws {
+        let plan = try ConvPlan(xShape: xShape, wShape: wShape, geometry: g, group: group, transposed: false)
+        try plan.checkBuffers(x: x.count, w: w.count, bias: bias?.count, y: y.count)
+        let outSize = plan.outSize, inSize = plan.inSize, cg = plan.cPerGroup, mg = plan.mPerGroup
+        let rows = cg * plan.kernelSize
+        // Bias first; GEMM then accumulates with beta = 1.
+        for n in 0..<plan.batch {
+            for m in 0..<plan.m {
+                let v: Float = bias.map { $0[m] } ?? 0
+                let base = (n * plan.m + m) * outSize
+                for p in 0..<outSize { y[base + p] = v }
+            }
+        }
+        guard outSize > 0, rows > 0 else { return }
+        let pointwise = plan.kernelSize == 1 && g.strides.allSatisfy { $0 == 1 }
+            && g.padsBegin.allSatisfy { $0 == 0 } && g.padsEnd.allSatisfy { $0 == 0 } && g.input == g.output
+        let tile = pointwise ? outSize : max(1, min(outSize, tileElements / rows))
+        var col = [Float](repeating: 0, count: pointwise ? 0 : rows * tile)
+        for n in 0..<plan.batch {
+            for gi in 0..<group {
+                let xg = UnsafeBufferPointer(rebasing: x[((n * plan.c + gi * cg) * inSize)..<((n * plan.c + (gi + 1) * cg) * inSize)])
+                let wg = UnsafeBufferPointer(rebasing: w[(gi * mg * rows)..<((gi + 1) * mg * rows)])
+                let yBase = (n * plan.m + gi * mg) * outSize
+                if pointwise {
+                    try Gemm.sgemm(transA: false, transB: false, m: mg, n: outSize, k: rows, alpha: 1, a: wg, lda: rows,
+                                   b: xg, ldb: outSize, beta: 1,
+                                   c: UnsafeMutableBufferPointer(rebasing: y[yBase...]), ldc: outSize)
+                    continue
+                }
+                var p0 = 0
+                while p0 < outSize {
+                    let p1 = min(outSize, p0 + tile), width = p1 - p0
+                    try col.withUnsafeMutableBufferPointer { colBuffer in
+                        try Im2Col.im2col(xg, channels: cg, geometry: g, positions: p0..<p1, padValue: 0, into: colBuffer)
+                        try Gemm.sgemm(transA: false, transB: false, m: mg, n: width, k: rows, alpha: 1, a: wg, lda: rows,
+                                       b: UnsafeBufferPointer(colBuffer), ldb: width, beta: 1,
+                                       c: UnsafeMutableBufferPointer(rebasing: y[(yBase + p0)...]), ldc: outSize)
+                    }
+                    p0 = p1
+                }
+            }
+        }
+    }
+}
+
+/// Validated channel/group/size bookkeeping shared by `Convolution`, `ConvTranspose` and `IntegerConvolution`.
+public struct ConvPlan: Sendable {
+    /// Batch size N.
+    public let batch: Int
+    /// Input channels C.
+    public let c: Int
+    /// Output channels M.
+    public let m: Int
+    /// Input channels per group.
+    public let cPerGroup: Int
+    /// Output channels per group.
+    public let mPerGroup: Int
+    /// `prod(kernel)`.
+    public let kernelSize: Int
+    /// `prod(geometry.input)`.
+    public let inSize: Int
+    /// `prod(geometry.output)`.
+    public let outSize: Int
+    /// Output shape `[N, M, O...]`.
+    public let yShape: [Int]
+    let xCount: Int, wCount: Int
+
+    /// Validates shapes. Conv: W `[M, C/group, k...]`; ConvTranspose (`transposed`): W `[C, M/group, k...]`.
+    /// - Throws: `KernelError.invalidShape`, `.invalidArgument`, `.overflow`.
+    public init(xShape: [Int], wShape: [Int], geometry g: ConvGeometry, group: Int, transposed: Bool) throws {
+        let name = transposed ? "ConvTranspose" : "Conv"
+        let r = g.rank
+        guard r >= 1, xShape.count == r + 2, wShape.count == r + 2 else {
+            throw KernelError.invalidShape(kernel: name, message: "X \(xShape) and W \(wShape) must have rank \(r + 2) (>= 3)")
+        }
+        guard group >= 1, xShape[1] % group == 0 else {
+            throw KernelError.invalidArgument(kernel: name, message: "group \(group) must divide C = \(xShape[1])")
+        }
+        guard Array(xShape[2...]) == g.input, Array(wShape[2...]) == g.kernel else {
+            throw KernelError.invalidShape(kernel: name, message: "X \(xShape) / W \(wShape) spatial dims differ from geometry input \(g.input) kernel \(g.kernel)")
+        }
+        batch = xShape[0]; c = xShape[1]; cPerGroup = c / group
+        if transposed {
+            guard wShape[0] == c else {
+                throw KernelError.invalidShape(kernel: name, message: "W \(wShape) must have C = \(c) as first dim")
+            }
+            mPerGroup = wShape[1]; m = mPerGroup * group
+        } else {
+            guard wShape[1] == cPerGroup, wShape[0] % group == 0 else {
+                throw KernelError.invalidShape(kernel: name, message: "W \(wShape) must be [M, C/group = \(cPerGroup), ...] with group \(group) dividing M")
+            }
+            m = wShape[0]; mPerGroup = m / group
+        }
+        yShape = [batch, m] + g.output
+        kernelSize = try ShapeMath.elementCount(g.kernel, kernel: name)
+        inSize = try ShapeMath.elementCount(g.input, kernel: name)
+        outSize = try ShapeMath.elementCount(g.output, kernel: name)
+        xCount = try ShapeMath.elementCount(xShape, kernel: name)
+        wCount = try ShapeMath.elementCount(wShape, kernel: name)
+        _ = try ShapeMath.elementCount(yShape, kernel: name)
+        _ = try ShapeMath.elementCount([cPerGroup, kernelSize, max(inSize, outSize)], kernel: name)
+    }
+
+    /// Checks buffer sizes. - Throws: `KernelError.bufferSize`.
+    public func checkBuffers(x: Int, w: Int, bias: Int?, y: Int) throws {
+        try ShapeMath.checkCount(x, xCount, kernel: "Conv", buffer: "X")
+        try ShapeMath.checkCount(w, wCount, kernel: "Conv", buffer: "W")
+        if let bias { try ShapeMath.checkCount(bias, m, kernel: "Conv", buffer: "B") }
+        try ShapeMath.checkCount(y, batch * m * outSize, kernel: "Conv", buffer: "Y")
+    }
+}

@@ -1,0 +1,31 @@
+/// Errors thrown by AbridgeKernels when a caller passes inconsistent shapes, buffers or parameters.
+///
+/// Every case carries a message naming the kernel and the offending values, so an interpreter can wrap it
+/// with the node name and op type without re-deriving the cause.
+public enum KernelError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Shapes cannot be broadcast together under numpy rules (lists every input shape).
+    case notBroadcastable(shapes: [[Int]])
+    /// A buffer's element count does not match what its shape requires.
+    case bufferSize(kernel: String, buffer: String, expected: Int, actual: Int)
+    /// A shape is invalid for the kernel (wrong rank, negative or mismatched dimension).
+    case invalidShape(kernel: String, message: String)
+    /// A parameter (axis, stride, pad, permutation, ...) is out of range.
+    case invalidArgument(kernel: String, message: String)
+    /// A size computation overflowed `Int` or a BLAS 32-bit integer.
+    case overflow(kernel: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .notBroadcastable(let shapes):
+            return "shapes \(shapes.map { "\($0)" }.joined(separator: ", ")) are not broadcastable"
+        case .bufferSize(let kernel, let buffer, let expected, let actual):
+            return "\(kernel): buffer '\(buffer)' has \(actual) elements, expected \(expected)"
+        case .invalidShape(let kernel, let message):
+            return "\(kernel): invalid shape: \(message)"
+        case .invalidArgument(let kernel, let message):
+            return "\(kernel): invalid argument: \(message)"
+        case .overflow(let kernel, let message):
+            return "\(kernel): size overflow: \(message)"
+        }
+    }
+}

@@ -1,0 +1,180 @@
+/// Element types MaxPool can run on, with the value written for a window that holds no input element
+/// (onnxruntime writes `numeric_limits<T>::lowest()`).
+public protocol PoolingElement: Comparable, Sendable {
+    /// The lowest finite value.
+    static var lowestValue: Self { get }
+}
+extension Float: PoolingElement { public static var lowestValue: Float { -.greatestFiniteMagnitude } }
+extension Double: PoolingElement { public static var lowestValue: Double { -.greatestFiniteMagnitude } }
+extension Float16: PoolingElement { public static var lowestValue: Float16 { -.greatestFiniteMagnitude } }
+extension Int8: PoolingElement { public static var lowestValue: Int8 { .min } }
+extension UInt8: PoolingElement { public static var lowestValue: UInt8 { .min } }
+extension Int32: PoolingElement { public static var lowestValue: Int32 { .min } }
+extension Int64: PoolingElement { public static var lowestValue: Int64 { .min } }
+
+/// N-D pooling (ONNX MaxPool, AveragePool, LpPool opset 22, and the Global* variants).
+///
+/// X `[N, C, D1, ..., Dn]` -> Y `[N, C, O1, ..., On]` with `O` = `geometry.output` (build the geometry
+/// with `ConvGeometry.pool`, which handles `auto_pad` and `ceil_mode`). Planes `(n, c)` run in parallel;
+/// each window is reduced in kernel order, so results do not depend on the thread count.
+public enum Pooling {
+    /// ONNX `MaxPool`: maximum over the window's input elements (pads never win). NaN inputs are skipped
+    /// unless first in the window (`>` comparison, as onnxruntime). The optional Indices output `[N, C, O...]`
+    /// holds flat indices into X: `(n * C + c) * prod(D) + spatial`, where `spatial` is row-major for
+    /// `storageOrder == 0` and column-major (first axis fastest) for `storageOrder == 1`. Ties keep the first
+    /// element in window order.
+    /// - Throws: `KernelError.invalidShape`, `.invalidArgument`, `.bufferSize`.
+    public static func maxPool<T: PoolingElement>(
+        _ x: UnsafeBufferPointer<T>, shape: [Int], geometry: ConvGeometry, storageOrder: Int = 0,
+        into y: UnsafeMutableBufferPointer<T>, indices: UnsafeMutableBufferPointer<Int64>? = nil
+    ) throws {
+        guard storageOrder == 0 || storageOrder == 1 else {
+            throw KernelError.invalidArgument(kernel: "MaxPool", message: "storage_order \(storageOrder) must be 0 or 1")
+        }
+        let plan = try planes(shape, geometry, x.count, y.count, kernel: "MaxPool")
+        if let indices { try ShapeMath.checkCount(indices.count, y.count, kernel: "MaxPool", buffer: "Indices") }
+        let windows = PoolWindows(geometry)
+        let colStrides = columnMajorStrides(geometry.input)
+        guard let px = x.baseAddress, let py = y.baseAddress else { return }
+        let pi = indices?.baseAddress
+        ParallelFor.run(plan.planes) { range in
+            for p in range {
+                let src = px + p * plan.inSize, dst = py + p * plan.outSize
+                windows.forEachWindow { o, offsets, _, spatial in
+                    var best = T.lowestValue, bestOffset = -1, bestElement = 0
+                    for (e, off) in offsets.enumerated() where bestOffset < 0 || src[off] > best {
+                        best = src[off]; bestOffset = off; bestElement = e
+                    }
+                    dst[o] = best
+                    guard let pi else { return }
+                    var flat = max(0, bestOffset)
+                    if storageOrder == 1 && bestOffset >= 0 {
+                        flat = 0
+                        for i in 0..<geometry.rank { flat += spatial[bestElement * geometry.rank + i] * colStrides[i] }
+                    }
+                    pi[p * plan.outSize + o] = Int64(p * plan.inSize + flat)
+                }
+            }
+        }
+    }
+
+    /// ONNX `AveragePool`: mean over the window. With `countIncludePad` the divisor counts kernel taps inside
+    /// the padded extent `[-pad_begin, D + pad_end)` (taps beyond it, from `ceil_mode`, are never counted);
+    /// otherwise only taps inside the input. An empty window yields 0.
+    /// - Throws: `KernelError.invalidShape`, `.bufferSize`.
+    public static func averagePool<T: KernelFloat>(
+        _ x: UnsafeBufferPointer<T>, shape: [Int], geometry: ConvGeometry, countIncludePad: Bool = false,
+        into y: UnsafeMutableBufferPointer<T>
+    ) throws {
+        let plan = try planes(shape, geometry, x.count, y.count, kernel: "AveragePool")
+        let windows = PoolWindows(geometry)
+        guard let px = x.baseAddress, let py = y.baseAddress else { return }
+        ParallelFor.run(plan.planes) { range in
+            for p in range {
+                let src = px + p * plan.inSize, dst = py + p * plan.outSize
+                windows.forEachWindow { o, offsets, padded, _ in
+                    var sum: T = 0
+                    for off in offsets { sum += src[off] }
+                    let divisor = countIncludePad ? padded : offsets.count
+                    dst[o] = divisor > 0 ? sum / T(divisor) : 0
+                }
+            }
+        }
+    }
+
+    /// ONNX `LpPool`: `(sum over the window of |x|^p)^(1/p)`; pads contribute 0.
+    /// - Throws: `KernelError.invalidShape`, `.invalidArgument` for `p <= 0`, `.bufferSize`.
+    public static func lpPool<T: KernelFloat>(
+        _ x: UnsafeBufferPointer<T>, shape: [Int], geometry: ConvGeometry, p: Int = 2,
+        into y: UnsafeMutableBufferPointer<T>
+    ) throws {
+        guard p > 0 else { throw KernelError.invalidArgument(kernel: "LpPool", message: "p \(p) must be > 0") }
+        let plan = try planes(shape, geometry, x.count, y.count, kernel: "LpPool")
+        let windows = PoolWindows(geometry)
+        guard let px = x.baseAddress, let py = y.baseAddress else { return }
+        ParallelFor.run(plan.planes) { range in
+            for q in range {
+                let src = px + q * plan.inSize, dst = py + q * plan.outSize
+                windows.forEachWindow { o, offsets, _, _ in
+                    var sum: T = 0
+                    for off in offsets { sum += lpTerm(src[off], p) }
+                    dst[o] = lpRoot(sum, p)
+                }
+            }
+        }
+    }
+
+    /// Reductions of the Global* pooling operators.
+    public enum GlobalKind: Sendable, Equatable {
+        /// `GlobalAveragePool`.
+        case average
+        /// `GlobalMaxPool` (NaN skipped unless first, as `maxPool`).
+        case max
+        /// `GlobalLpPool` with exponent `p` (default 2).
+        case lp(p: Int)
+    }
+
+    /// ONNX `GlobalAveragePool` / `GlobalMaxPool` / `GlobalLpPool`: X `[N, C, D1, ...]` -> Y `[N, C, 1, ..., 1]`
+    /// (`N * C` values), reducing each plane in order.
+    /// - Throws: `KernelError.invalidShape`, `.invalidArgument`, `.bufferSize`.
+    public static func global<T: KernelFloat>(_ kind: GlobalKind, _ x: UnsafeBufferPointer<T>, shape: [Int],
+                                              into y: UnsafeMutableBufferPointer<T>) throws {
+        guard shape.count >= 2 else {
+            throw KernelError.invalidShape(kernel: "GlobalPool", message: "X \(shape) must be [N, C, ...]")
+        }
+        try ShapeMath.checkCount(x.count, try ShapeMath.elementCount(shape, kernel: "GlobalPool"), kernel: "GlobalPool", buffer: "X")
+        let planes = shape[0] * shape[1], size = ShapeMath.product(shape, 2..<shape.count)
+        try ShapeMath.checkCount(y.count, planes, kernel: "GlobalPool", buffer: "Y")
+        if case .lp(let p) = kind, p <= 0 {
+            throw KernelError.invalidArgument(kernel: "GlobalLpPool", message: "p \(p) must be > 0")
+        }
+        guard let px = x.baseAddress, let py = y.baseAddress else { return }
+        ParallelFor.run(planes, minChunk: max(1, 4096 / max(1, size))) { range in
+            for q in range {
+                let src = px + q * size
+                switch kind {
+                case .average:
+                    var sum: T = 0
+                    for i in 0..<size { sum += src[i] }
+                    py[q] = size > 0 ? sum / T(size) : 0
+                case .max:
+                    var best = size > 0 ? src[0] : -T.greatestFiniteMagnitude
+                    for i in 0..<size where src[i] > best { best = src[i] }
+                    py[q] = best
+                case .lp(let p):
+                    var sum: T = 0
+                    for i in 0..<size { sum += lpTerm(src[i], p) }
+                    py[q] = lpRoot(sum, p)
+                }
+            }
+        }
+    }
+
+    @inlinable static func lpTerm<T: KernelFloat>(_ v: T, _ p: Int) -> T {
+        p == 1 ? Swift.abs(v) : (p == 2 ? v * v : T.kPow(Swift.abs(v), T(p)))
+    }
+
+    @inlinable static func lpRoot<T: KernelFloat>(_ s: T, _ p: Int) -> T {
+        p == 1 ? s : (p == 2 ? s.squareRoot() : T.kPow(s, 1 / T(p)))
+    }
+
+    /// Column-major strides of a spatial shape (first axis fastest), for `storage_order = 1`.
+    static func columnMajorStrides(_ shape: [Int]) -> [Int] {
+        var s = [Int](repeating: 1, count: shape.count), acc = 1
+        for i in 0..<shape.count { s[i] = acc; acc *= shape[i] }
+        return s
+    }
+
+    struct Planes { let planes: Int, inSize: Int, outSize: Int }
+
+    static func planes(_ shape: [Int], _ g: ConvGeometry, _ xCount: Int, _ yCount: Int, kernel: String) throws -> Planes {
+        guard shape.count == g.rank + 2, g.rank >= 1, Array(shape[2...]) == g.input else {
+            throw KernelError.invalidShape(kernel: kernel, message: "X \(shape) does not match geometry input \(g.input)")
+        }
+        let planes = shape[0] * shape[1]
+        let inSize = try ShapeMath.elementCount(g.input, kernel: kernel), outSize = try ShapeMath.elementCount(g.output, kernel: kernel)
+        try ShapeMath.checkCount(xCount, try ShapeMath.elementCount(shape, kernel: kernel), kernel: kernel, buffer: "X")
+        try ShapeMath.checkCount(yCount, planes * outSize, kernel: kernel, buffer: "Y")
+        return Planes(planes: planes, inSize: inSize, outSize: outSize)
+    }
+}

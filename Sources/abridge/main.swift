@@ -1,0 +1,2 @@
+import AbridgeCLI
+AbridgeCommand.main()
