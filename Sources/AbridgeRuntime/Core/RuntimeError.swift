@@ -1,0 +1,40 @@
+import AbridgeIR
+
+/// Errors of the runtime. Each names the node, input or tensor concerned.
+public enum RuntimeError: Error, CustomStringConvertible, Sendable {
+    /// No kernel for this operator at this opset (raised before execution starts).
+    case unsupportedOperator(node: String, opType: String, domain: String, opset: Int, available: [Int])
+    /// An attribute is missing or malformed.
+    case invalidAttribute(node: String, name: String, reason: String)
+    /// A node's input has the wrong type or shape, or is missing.
+    case invalidInput(node: String, reason: String)
+    /// A feed is missing, or its type or shape does not match the graph input.
+    case invalidFeed(input: String, reason: String)
+    /// A tensor type the runtime cannot hold.
+    case unsupportedType(DataType, context: String)
+    /// A shape is invalid (negative, overflowing, inconsistent).
+    case invalidShape(String)
+    /// A value has the wrong type.
+    case typeMismatch(String)
+    /// An error inside a node, wrapped with the node's label.
+    indirect case inNode(node: String, underlying: Error)
+    /// The model cannot be executed (cycle, missing value, no graph).
+    case invalidModel(String)
+
+    public var description: String {
+        switch self {
+        case .unsupportedOperator(let n, let op, let d, let opset, let available):
+            let dom = d.isEmpty ? "ai.onnx" : d
+            let have = available.isEmpty ? "no kernel for any opset" : "kernels exist for since-versions \(available.map(String.init).joined(separator: ", "))"
+            return "node \(n): operator \(dom)::\(op) at opset \(opset) is not supported (\(have))"
+        case .invalidAttribute(let n, let a, let r): return "node \(n): attribute '\(a)': \(r)"
+        case .invalidInput(let n, let r): return "node \(n): \(r)"
+        case .invalidFeed(let i, let r): return "input '\(i)': \(r)"
+        case .unsupportedType(let t, let c): return "\(c): tensor type \(t) is not supported"
+        case .invalidShape(let r): return "invalid shape: \(r)"
+        case .typeMismatch(let r): return r
+        case .inNode(let n, let e): return "node \(n): \(e)"
+        case .invalidModel(let r): return "cannot run the model: \(r)"
+        }
+    }
+}

@@ -1,0 +1,5 @@
+/// Activation operators: registration (one file per operator beside this one).
+enum ActivationOperators {
+    static func register(_ r: OperatorRegistry) {
+    }
+}
