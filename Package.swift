@@ -8,8 +8,8 @@
 //   2 AbridgeIR                      model/graph/node/value/tensor/attribute, types, verifier, topo sort
 //   2 AbridgeKernels                 numeric kernels over typed buffers (no ONNX knowledge)
 //   3 AbridgeONNX                    protobuf <-> IR, external data; the only importer of the C targets
-//   3 AbridgeData                    .npy/.npz, TensorProto .pb test data, data-set folders
 //   3 AbridgeRuntime                 interpreter, operator registry, one file per op
+//   4 AbridgeData                    .npy/.npz, TensorProto .pb test data, data sets -> runtime feeds
 //   4 AbridgePasses                  graph rewrites
 //   6 AbridgeCLI, abridge            commands
 import PackageDescription
@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "AbridgeKernels", dependencies: ["COpenBLAS"]),
         .target(name: "AbridgeONNX", dependencies: ["AbridgeIR", "AbridgeSupport", "COnnxProto", "CProtobufC",
                                                     .product(name: "Logging", package: "swift-log")]),
-        .target(name: "AbridgeData", dependencies: ["AbridgeIR", "AbridgeONNX", "AbridgeSupport",
+        .target(name: "AbridgeData", dependencies: ["AbridgeIR", "AbridgeONNX", "AbridgeRuntime", "AbridgeSupport",
                                                     .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "AbridgeRuntime", dependencies: ["AbridgeIR", "AbridgeKernels",
                                                        .product(name: "Logging", package: "swift-log")]),

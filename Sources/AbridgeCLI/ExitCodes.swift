@@ -1,4 +1,6 @@
+import AbridgeData
 import AbridgeIR
+import AbridgeRuntime
 import AbridgeONNX
 import AbridgeSupport
 import ArgumentParser
@@ -45,6 +47,17 @@ enum ErrorReport {
             }
         case is IRError: return .dataError
         case let e as CLIError: return e.status
+        case let e as DataError:
+            switch e.kind {
+            case .io: return .noInput
+            default: return .dataError
+            }
+        case let e as RuntimeError:
+            switch e {
+            case .unsupportedOperator, .unsupportedType: return .unavailable
+            case .inNode(_, let inner): return status(for: inner)
+            default: return .dataError
+            }
         default: return .software
         }
     }

@@ -65,9 +65,7 @@ import Testing
     @Test func float16AndLargeParallelBinary() throws {
         let a: [Float16] = [1.5, 2.5], b: [Float16] = [0.25]
         #expect(try add(a, [2], b, [1]) == [1.75, 2.75])
-        // Large enough to split across threads; values are exact so any chunking must agree.
-        KernelThreads.set(2)
-        defer { KernelThreads.set(1) }
+        // Large enough to be split into several chunks when threads are enabled (see ThreadingTests).
         let n = 300_000
         let big = (0..<n).map { Float($0 % 1000) }
         let y = try add(big, [n / 3, 3], [1, 2, 3], [3])

@@ -41,8 +41,6 @@ import Testing
     }
 
     @Test func largeTiledAndOddElementSize() throws {
-        KernelThreads.set(2)
-        defer { KernelThreads.set(1) }
         let x = (0..<(67 * 45)).map { Float($0) }
         #expect(try transpose(x, [67, 45], [1, 0]) == reference(x, [67, 45], [1, 0]))
         // 3-byte elements: bytes of element i are (i, i, i).

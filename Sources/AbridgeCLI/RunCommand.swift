@@ -1,0 +1,87 @@
+import AbridgeData
+import AbridgeIR
+import AbridgeONNX
+import AbridgeRuntime
+import ArgumentParser
+import Foundation
+
+/// `abridge run MODEL`: run a model on input data with Abridge's reference runtime.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a model on input data with Abridge's runtime.",
+        discussion: """
+            Inputs: --input NAME=FILE.npy (one per graph input), or --inputs with an .npz (keys are input \
+            names, axis 0 the sample axis; other keys such as 'labels' are ignored), a folder of .npz files \
+            (one complete feed each) or an ONNX test-data folder (input_K.pb). Stacked samples run as one \
+            batch when the model's batch axis allows it, else one by one, and outputs are concatenated \
+            along axis 0.
+            """)
+
+    @Argument(help: "The .onnx model.")
+    var model: String
+
+    @Option(name: .customLong("input"), help: "NAME=FILE.npy for one graph input (repeatable).")
+    var npyInputs: [String] = []
+
+    @Option(name: .long, help: "An .npz file, a folder of .npz files, or an ONNX test-data folder.")
+    var inputs: String?
+
+    @Option(name: .shortAndLong, help: "Write outputs to OUT.npz (keys are output names) or to a folder of NAME.npy files.")
+    var output: String?
+
+    @Option(name: .long, help: "Compare with expected outputs: a folder of output_K.pb files or an .npz (keys are output names).")
+    var expected: String?
+
+    @Option(name: .long, help: "Relative tolerance for --expected.")
+    var rtol: Double = 1e-3
+
+    @Option(name: .long, help: "Absolute tolerance for --expected.")
+    var atol: Double = 1e-7
+
+    @Flag(name: .long, help: "Replace an existing output.")
+    var force = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if inputs != nil && !npyInputs.isEmpty { throw ValidationError("use either --input or --inputs, not both") }
+        for spec in npyInputs where !spec.contains("=") { throw ValidationError("--input takes NAME=FILE.npy, got '\(spec)'") }
+    }
+
+    func run() throws {
+        let console = global.console
+        try runReportingErrors(console) {
+            let m = try ONNXReader.readModel(path: model, logger: console.logger)
+            let session = try InferenceSession(model: m, options: SessionOptions(threads: global.threads))
+            let data: DataSet
+            if let inputs {
+                data = try DataSet(path: inputs, inputs: session.requiredInputs)
+            } else if !npyInputs.isEmpty {
+                var files: [String: String] = [:]
+                for spec in npyInputs {
+                    let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
+                    files[parts[0]] = parts.count > 1 ? parts[1] : ""
+                }
+                data = try DataSet(npyFiles: files, inputs: session.requiredInputs)
+            } else if session.requiredInputs.isEmpty {
+                data = try DataSet(npyFiles: [:], inputs: [])
+            } else {
+                throw CLIError(status: .usage, message: "the model needs inputs \(session.requiredInputs.map(\.name).joined(separator: ", ")): give --inputs or --input NAME=FILE.npy")
+            }
+            let results = try BatchRunner(session: session, data: data, console: console).runAll()
+            if let output {
+                try OutputFiles.write(results, to: output, overwrite: force)
+                console.status("wrote \(results.count) outputs to \(output)")
+            } else if expected == nil {
+                for (name, value) in results { console.print(OutputFiles.summary(name: name, value: value)) }
+            }
+            if let expected {
+                let want = try OutputFiles.readExpected(expected, outputNames: session.outputs.map(\.name))
+                let report = OutputCheck.compare(results, expected: want, rtol: rtol, atol: atol)
+                for line in report.lines { console.print(line) }
+                if !report.passed { throw ExitCode(ExitStatus.gateFailed.rawValue) }
+            }
+        }
+    }
+}
