@@ -10,7 +10,8 @@
 //   3 AbridgeONNX                    protobuf <-> IR, external data; the only importer of the C targets
 //   3 AbridgeRuntime                 interpreter, operator registry, one file per op
 //   4 AbridgeData                    .npy/.npz, TensorProto .pb test data, data sets -> runtime feeds
-//   4 AbridgePasses                  graph rewrites
+//   4 AbridgePasses                  graph rewrites (BatchNorm folding, dead code, identity removal)
+//   5 AbridgeQuantization            calibration, quantization plans, QDQ rewriting
 //   6 AbridgeCLI, abridge            commands
 import PackageDescription
 
@@ -23,6 +24,8 @@ let package = Package(
         .library(name: "AbridgeKernels", targets: ["AbridgeKernels"]),
         .library(name: "AbridgeData", targets: ["AbridgeData"]),
         .library(name: "AbridgeRuntime", targets: ["AbridgeRuntime"]),
+        .library(name: "AbridgePasses", targets: ["AbridgePasses"]),
+        .library(name: "AbridgeQuantization", targets: ["AbridgeQuantization"]),
         .library(name: "AbridgeCLI", targets: ["AbridgeCLI"]),
     ],
     dependencies: [
@@ -44,7 +47,13 @@ let package = Package(
                                                     .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "AbridgeRuntime", dependencies: ["AbridgeIR", "AbridgeKernels",
                                                        .product(name: "Logging", package: "swift-log")]),
+        .target(name: "AbridgePasses", dependencies: ["AbridgeIR", "AbridgeRuntime",
+                                                      .product(name: "Logging", package: "swift-log")]),
+        .target(name: "AbridgeQuantization", dependencies: ["AbridgeIR", "AbridgeRuntime", "AbridgeKernels", "AbridgePasses",
+                                                            "AbridgeData",
+                                                            .product(name: "Logging", package: "swift-log")]),
         .target(name: "AbridgeCLI", dependencies: ["AbridgeIR", "AbridgeONNX", "AbridgeData", "AbridgeRuntime",
+                                                   "AbridgePasses", "AbridgeQuantization",
                                                    "AbridgeSupport",
                                                    .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                                    .product(name: "Logging", package: "swift-log")]),
@@ -55,5 +64,7 @@ let package = Package(
         .testTarget(name: "AbridgeDataTests", dependencies: ["AbridgeData", "AbridgeIR"], exclude: ["Fixtures"]),
         .testTarget(name: "AbridgeRuntimeTests", dependencies: ["AbridgeRuntime", "AbridgeONNX", "AbridgeData", "AbridgeIR"]),
         .testTarget(name: "AbridgeCLITests", dependencies: ["AbridgeCLI"]),
+        .testTarget(name: "AbridgePassesTests", dependencies: ["AbridgePasses", "AbridgeIR", "AbridgeRuntime"]),
+        .testTarget(name: "AbridgeQuantizationTests", dependencies: ["AbridgeQuantization", "AbridgeIR", "AbridgeRuntime", "AbridgeONNX"]),
     ]
 )

@@ -12,7 +12,9 @@ struct ConvertCommand: ParsableCommand {
         discussion: """
             The output is written to a temporary file and renamed into place; the input is never \
             modified. A model whose protobuf would pass 2 GB switches to external data automatically. \
-            A model that already uses external data keeps using it (a new data file beside the output).
+            Without --external-data, tensors read from external data are written inline (use \
+            --external-data to write a new data file beside the output; an input's data file is never \
+            written to).
             """)
 
     @Argument(help: "The input .onnx model.")

@@ -1,5 +1,7 @@
 import AbridgeData
 import AbridgeIR
+import AbridgePasses
+import AbridgeQuantization
 import AbridgeRuntime
 import AbridgeONNX
 import AbridgeSupport
@@ -47,6 +49,13 @@ enum ErrorReport {
             }
         case is IRError: return .dataError
         case let e as CLIError: return e.status
+        case let e as QuantizationError:
+            switch e {
+            case .invalidPlan, .invalidModel: return .dataError
+            case .noCalibrationData: return .usage
+            case .unsupported: return .unavailable
+            }
+        case is PassError: return .dataError
         case let e as DataError:
             switch e.kind {
             case .io: return .noInput

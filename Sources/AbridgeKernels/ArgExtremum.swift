@@ -12,6 +12,7 @@ public enum ArgExtremum {
 
     /// Computes ArgMax (`largest`) or ArgMin into `y` (`outputShape` elements).
     /// - Throws: `KernelError.invalidArgument`, `.bufferSize`, `.invalidShape` for a zero-length axis.
+    @inlinable
     public static func run<T: Comparable>(_ x: UnsafeBufferPointer<T>, shape: [Int], axis: Int, largest: Bool,
                                           keepDims: Bool = true, selectLastIndex: Bool = false,
                                           into y: UnsafeMutableBufferPointer<Int64>) throws {

@@ -42,7 +42,7 @@ public enum Broadcast {
     /// (e.g. `[N, C] + [C]`) becomes contiguous rows with a repeated operand; anything else walks rows with
     /// strides. Used for ONNX Add/Sub/Mul/Div/Pow/Equal/And/... .
     /// - Throws: `KernelError.notBroadcastable`, `.bufferSize` when a buffer does not match its shape.
-    @inlinable
+    @inlinable @inline(__always)
     public static func binary<A, B, R>(
         _ a: UnsafeBufferPointer<A>, _ aShape: [Int],
         _ b: UnsafeBufferPointer<B>, _ bShape: [Int],
@@ -58,12 +58,12 @@ public enum Broadcast {
         guard let pa = a.baseAddress, let pb = b.baseAddress, let po = out.baseAddress else { return }
         if plan.dims.count == 1 {
             // Same shape, scalar operand, or shapes that collapse to one run.
-            ParallelFor.run(inner, minChunk: 1 << 15) { range in
+            ParallelFor.run(inner, minChunk: Elementwise.cheapGrain) { range in
                 for i in range { po[i] = op(pa[i * sa], pb[i * sb]) }
             }
             return
         }
-        ParallelFor.run(plan.rows, minChunk: max(1, (1 << 15) / inner)) { rows in
+        ParallelFor.run(plan.rows, minChunk: max(1, Elementwise.cheapGrain / inner)) { rows in
             for row in rows {
                 let offsets = plan.rowOffsets(row)
                 let ra = pa + offsets[0], rb = pb + offsets[1], ro = po + row * inner
@@ -80,7 +80,7 @@ public enum Broadcast {
     /// Ternary element-wise kernel `out[i] = op(a[ia], b[ib], c[ic])` broadcasting all three shapes
     /// (ONNX `Where(condition, X, Y)` uses `op = { $0 ? $1 : $2 }`).
     /// - Throws: `KernelError.notBroadcastable`, `.bufferSize`.
-    @inlinable
+    @inlinable @inline(__always)
     public static func ternary<A, B, C, R>(
         _ a: UnsafeBufferPointer<A>, _ aShape: [Int],
         _ b: UnsafeBufferPointer<B>, _ bShape: [Int],
@@ -97,7 +97,7 @@ public enum Broadcast {
         let sa = plan.strides[0].last ?? 0, sb = plan.strides[1].last ?? 0, sc = plan.strides[2].last ?? 0
         guard let pa = a.baseAddress, let pb = b.baseAddress, let pc = c.baseAddress, let po = out.baseAddress
         else { return }
-        ParallelFor.run(plan.rows, minChunk: max(1, (1 << 15) / inner)) { rows in
+        ParallelFor.run(plan.rows, minChunk: max(1, Elementwise.cheapGrain / inner)) { rows in
             for row in rows {
                 let offsets = plan.rowOffsets(row)
                 let ra = pa + offsets[0], rb = pb + offsets[1], rc = pc + offsets[2], ro = po + row * inner
@@ -122,7 +122,7 @@ public enum Broadcast {
         guard out.count > 0, let px = x.baseAddress, let po = out.baseAddress else { return }
         let plan = BroadcastPlan(outShape: outShape, shapes: [shape])
         let inner = plan.inner, sx = plan.strides[0].last ?? 0
-        ParallelFor.run(plan.rows, minChunk: max(1, (1 << 15) / inner)) { rows in
+        ParallelFor.run(plan.rows, minChunk: max(1, Elementwise.cheapGrain / inner)) { rows in
             for row in rows {
                 let src = px + plan.rowOffsets(row)[0], dst = po + row * inner
                 if sx == 1 {

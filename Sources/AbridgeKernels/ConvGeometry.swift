@@ -43,6 +43,14 @@ public struct ConvGeometry: Equatable, Sendable {
     ///   negative pads or output sizes.
     public init(input: [Int], kernel: [Int], strides: [Int], dilations: [Int],
                 padsBegin: [Int], padsEnd: [Int], output: [Int]) throws {
+        try self.init(input: input, kernel: kernel, strides: strides, dilations: dilations, padsBegin: padsBegin,
+                      padsEnd: padsEnd, output: output, allowNegativePads: false)
+    }
+
+    /// As the public initializer; `allowNegativePads` admits the negative pads that ConvTranspose's
+    /// `auto_pad`/`output_shape` rules produce when the output is larger than the full transposed result.
+    init(input: [Int], kernel: [Int], strides: [Int], dilations: [Int],
+         padsBegin: [Int], padsEnd: [Int], output: [Int], allowNegativePads: Bool) throws {
         let n = input.count
         guard kernel.count == n, strides.count == n, dilations.count == n, padsBegin.count == n,
               padsEnd.count == n, output.count == n else {
@@ -50,7 +58,7 @@ public struct ConvGeometry: Equatable, Sendable {
                 "rank mismatch: input \(input) kernel \(kernel) strides \(strides) dilations \(dilations) pads \(padsBegin)+\(padsEnd) output \(output)")
         }
         guard kernel.allSatisfy({ $0 >= 1 }), strides.allSatisfy({ $0 >= 1 }), dilations.allSatisfy({ $0 >= 1 }),
-              padsBegin.allSatisfy({ $0 >= 0 }), padsEnd.allSatisfy({ $0 >= 0 }),
+              allowNegativePads || (padsBegin.allSatisfy({ $0 >= 0 }) && padsEnd.allSatisfy({ $0 >= 0 })),
               input.allSatisfy({ $0 >= 0 }), output.allSatisfy({ $0 >= 0 }) else {
             throw KernelError.invalidArgument(kernel: "ConvGeometry", message:
                 "kernel \(kernel), strides \(strides), dilations \(dilations) must be >= 1; pads \(padsBegin)+\(padsEnd), input \(input), output \(output) >= 0")
@@ -158,7 +166,10 @@ extension ConvGeometry {
     /// Without `outputShape`: `out = s * (in - 1) + output_padding + (k - 1) * d + 1 - pb - pe` (explicit
     /// pads; SAME_* first sets `outputShape = in * s`). With `outputShape`: `total = s * (in - 1) +
     /// output_padding + (k - 1) * d + 1 - out`, SAME_UPPER puts `total / 2` at the beginning, otherwise the
-    /// beginning gets `total - total / 2`. A negative total is rejected.
+    /// beginning gets `total - total / 2`. With SAME_* and a negative total (stride larger than the dilated
+    /// kernel plus output_padding) the pads are 0 and the output is the full result, as onnxruntime does
+    /// (`in * s` is unreachable by padding). An explicit `outputShape` beyond the full result gives negative
+    /// pads: the extra positions receive no kernel tap and hold just the bias.
     /// - Throws: `KernelError.invalidArgument`.
     public static func convTranspose(input: [Int], kernel: [Int], strides s0: [Int] = [], dilations d0: [Int] = [],
                                      pads: [Int] = [], outputPadding op0: [Int] = [], outputShape: [Int] = [],
@@ -170,27 +181,32 @@ extension ConvGeometry {
             throw KernelError.invalidArgument(kernel: name, message: "output_padding \(outputPadding) / output_shape \(outputShape) rank mismatch")
         }
         var target = outputShape
-        if target.isEmpty && (autoPad == .sameUpper || autoPad == .sameLower) {
+        let sameAuto = target.isEmpty && (autoPad == .sameUpper || autoPad == .sameLower)
+        if sameAuto {
             target = (0..<n).map { input[$0] * strides[$0] }
         }
         var pb: [Int], pe: [Int], out = [Int](repeating: 0, count: n)
         if target.isEmpty {
             (pb, pe) = try splitPads(autoPad == .valid ? [] : pads, n, kernel: name)
+            guard (pb + pe).allSatisfy({ $0 >= 0 }) else {
+                throw KernelError.invalidArgument(kernel: name, message: "negative pads \(pads)")
+            }
             for i in 0..<n {
                 out[i] = strides[i] * (input[i] - 1) + outputPadding[i] + (kernel[i] - 1) * dilations[i] + 1 - pb[i] - pe[i]
             }
         } else {
             pb = Array(repeating: 0, count: n); pe = pb
             for i in 0..<n {
-                let total = strides[i] * (input[i] - 1) + outputPadding[i] + (kernel[i] - 1) * dilations[i] + 1 - target[i]
-                guard total >= 0 else {
-                    throw KernelError.invalidArgument(kernel: name, message: "output_shape \(target) too large on axis \(i)")
-                }
+                // `/` truncates toward zero, as onnxruntime.
+                let full = strides[i] * (input[i] - 1) + outputPadding[i] + (kernel[i] - 1) * dilations[i] + 1
+                // SAME cannot reach `in * stride` when that exceeds the full result; like onnxruntime the
+                // padding is then 0 and the output is the full result.
+                let total = sameAuto ? max(0, full - target[i]) : full - target[i]
                 (pb[i], pe[i]) = autoPad == .sameUpper ? (total / 2, total - total / 2) : (total - total / 2, total / 2)
-                out[i] = target[i]
+                out[i] = full - total
             }
         }
         return try ConvGeometry(input: input, kernel: kernel, strides: strides, dilations: dilations,
-                                padsBegin: pb, padsEnd: pe, output: out)
+                                padsBegin: pb, padsEnd: pe, output: out, allowNegativePads: true)
     }
 }

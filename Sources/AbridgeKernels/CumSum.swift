@@ -6,6 +6,7 @@
 public enum CumSum {
     /// Floating-point cumulative sum (Float, Double, Float16).
     /// - Throws: `KernelError.invalidArgument` for a bad axis, `.bufferSize`.
+    @inlinable
     public static func run<T: BinaryFloatingPoint>(_ x: UnsafeBufferPointer<T>, shape: [Int], axis: Int,
                                                    exclusive: Bool = false, reverse: Bool = false,
                                                    into y: UnsafeMutableBufferPointer<T>) throws {
@@ -14,12 +15,14 @@ public enum CumSum {
 
     /// Integer cumulative sum with wrapping (two's complement) overflow, as onnxruntime.
     /// - Throws: `KernelError.invalidArgument` for a bad axis, `.bufferSize`.
+    @inlinable
     public static func run<T: FixedWidthInteger>(_ x: UnsafeBufferPointer<T>, shape: [Int], axis: Int,
                                                  exclusive: Bool = false, reverse: Bool = false,
                                                  into y: UnsafeMutableBufferPointer<T>) throws {
         try run(x, shape: shape, axis: axis, exclusive: exclusive, reverse: reverse, into: y, add: &+)
     }
 
+    @inlinable
     static func run<T: AdditiveArithmetic>(_ x: UnsafeBufferPointer<T>, shape: [Int], axis: Int, exclusive: Bool,
                                            reverse: Bool, into y: UnsafeMutableBufferPointer<T>,
                                            add: (T, T) -> T) throws {

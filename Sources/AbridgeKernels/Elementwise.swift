@@ -4,14 +4,20 @@
 /// The closures are `@inlinable` generics: simple bodies (ReLU, scaling, casts) are auto-vectorised by
 /// the compiler; transcendental functions call libm per element for accuracy.
 public enum Elementwise {
-    /// `y[i] = f(x[i])` for X and Y of the same element count (any shape).
+    /// Default minimum elements per thread for cheap bodies (thread wake-up costs more than the work below).
+    public static let cheapGrain = 1 << 17
+    /// Minimum elements per thread for transcendental bodies (exp, erf, tanh, ...).
+    public static let costlyGrain = 1 << 13
+
+    /// `y[i] = f(x[i])` for X and Y of the same element count (any shape); `grain` is the minimum number
+    /// of elements per thread.
     /// - Throws: `KernelError.bufferSize` when counts differ.
-    @inlinable
+    @inlinable @inline(__always)
     public static func map<T, R>(_ x: UnsafeBufferPointer<T>, into y: UnsafeMutableBufferPointer<R>,
-                                 _ f: (T) -> R) throws {
+                                 grain: Int = cheapGrain, _ f: (T) -> R) throws {
         try ShapeMath.checkCount(y.count, x.count, kernel: "Elementwise.map", buffer: "Y")
         guard let px = x.baseAddress, let py = y.baseAddress else { return }
-        ParallelFor.run(x.count, minChunk: 1 << 14) { range in
+        ParallelFor.run(x.count, minChunk: grain) { range in
             for i in range { py[i] = f(px[i]) }
         }
     }
@@ -31,7 +37,7 @@ public enum Elementwise {
         case .clip(let lo, let hi):
             let l = T(lo), h = T(hi)
             try map(x, into: y) { $0.isNaN ? $0 : Swift.min(Swift.max($0, l), h) }
-        default: try map(x, into: y) { op($0) }
+        default: try map(x, into: y, grain: costlyGrain) { op($0) }
         }
     }
 

@@ -141,7 +141,7 @@ public enum FloatFormats {
     /// `SubByte.pack`). - Throws: `KernelError.bufferSize`.
     public static func encode(_ x: UnsafeBufferPointer<Float>, as format: MiniFloatFormat, saturate: Bool = true,
                               into y: UnsafeMutableBufferPointer<UInt8>) throws {
-        try Elementwise.map(x, into: y) { encode($0, as: format, saturate: saturate) }
+        try Elementwise.map(x, into: y, grain: Elementwise.costlyGrain) { encode($0, as: format, saturate: saturate) }
     }
 
     /// Buffer form of `decode`. - Throws: `KernelError.bufferSize`.

@@ -6,6 +6,7 @@
 public enum IntegerConvolution {
     /// Computes Y = ConvInteger(X, W, x_zero_point, w_zero_point).
     /// - Throws: `KernelError.invalidShape`, `.bufferSize`, `.overflow`.
+    @inlinable
     public static func run<X: FixedWidthInteger, W: FixedWidthInteger>(
         x: UnsafeBufferPointer<X>, xShape: [Int], xZeroPoint: X = 0,
         w: UnsafeBufferPointer<W>, wShape: [Int], wZeroPoint: UnsafeBufferPointer<W>? = nil,

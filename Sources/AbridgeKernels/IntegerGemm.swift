@@ -10,6 +10,7 @@ public enum IntegerGemm {
     /// Computes C `[M, N]` (row-major, `Int32`) from A `[M, K]` and B `[K, N]` (row-major).
     /// - Throws: `KernelError.bufferSize` for wrong buffer or zero-point sizes, `.invalidArgument` for
     ///   negative sizes or operands wider than 16 bits.
+    @inlinable
     public static func gemm<A: FixedWidthInteger, B: FixedWidthInteger>(
         m: Int, n: Int, k: Int, a: UnsafeBufferPointer<A>, aZeroPoint: UnsafeBufferPointer<A>? = nil,
         b: UnsafeBufferPointer<B>, bZeroPoint: UnsafeBufferPointer<B>? = nil,
@@ -78,6 +79,7 @@ public enum IntegerGemm {
     /// ONNX `MatMulInteger` with numpy batch broadcasting (see `MatMul`): A `[..., M, K]`, B `[..., K, N]`
     /// -> Y int32 `[..., M, N]`; `aZeroPoint` scalar or `[M]`, `bZeroPoint` scalar or `[N]`.
     /// - Throws: `KernelError.invalidShape`, `.notBroadcastable`, `.bufferSize`.
+    @inlinable
     public static func matMul<A: FixedWidthInteger, B: FixedWidthInteger>(
         _ a: UnsafeBufferPointer<A>, _ aShape: [Int], aZeroPoint: UnsafeBufferPointer<A>? = nil,
         _ b: UnsafeBufferPointer<B>, _ bShape: [Int], bZeroPoint: UnsafeBufferPointer<B>? = nil,
@@ -99,6 +101,7 @@ public enum IntegerGemm {
     /// `multiplier = a_scale * b_scale / y_scale`, either one value or one per column (`columns` values,
     /// the innermost dimension of `acc`).
     /// - Throws: `KernelError.bufferSize`, `.invalidArgument` when `Q` cannot hold `type`.
+    @inlinable
     public static func requantize<Q: FixedWidthInteger>(
         _ acc: UnsafeBufferPointer<Int32>, multiplier: UnsafeBufferPointer<Float>, columns: Int = 1,
         zeroPoint: Q, type: QuantizedIntegerType, into y: UnsafeMutableBufferPointer<Q>

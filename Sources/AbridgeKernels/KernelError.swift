@@ -14,6 +14,7 @@ public enum KernelError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A size computation overflowed `Int` or a BLAS 32-bit integer.
     case overflow(kernel: String, message: String)
 
+    /// Human-readable message naming the kernel and the offending values.
     public var description: String {
         switch self {
         case .notBroadcastable(let shapes):

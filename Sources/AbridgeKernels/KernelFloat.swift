@@ -21,20 +21,31 @@ public protocol KernelFloat: BinaryFloatingPoint, Sendable where Self.RawSignifi
     static func kErf(_ x: Self) -> Self
     /// x^y (libm `pow`).
     static func kPow(_ x: Self, _ y: Self) -> Self
-    /// Sine, cosine, tangent and inverses, hyperbolic functions (libm).
+    /// Sine (libm `sin`).
     static func kSin(_ x: Self) -> Self
+    /// Cosine (libm `cos`).
     static func kCos(_ x: Self) -> Self
+    /// Tangent (libm `tan`).
     static func kTan(_ x: Self) -> Self
+    /// Arcsine (libm `asin`).
     static func kAsin(_ x: Self) -> Self
+    /// Arccosine (libm `acos`).
     static func kAcos(_ x: Self) -> Self
+    /// Arctangent (libm `atan`).
     static func kAtan(_ x: Self) -> Self
+    /// Hyperbolic sine (libm `sinh`).
     static func kSinh(_ x: Self) -> Self
+    /// Hyperbolic cosine (libm `cosh`).
     static func kCosh(_ x: Self) -> Self
+    /// Inverse hyperbolic sine (libm `asinh`).
     static func kAsinh(_ x: Self) -> Self
+    /// Inverse hyperbolic cosine (libm `acosh`).
     static func kAcosh(_ x: Self) -> Self
+    /// Inverse hyperbolic tangent (libm `atanh`).
     static func kAtanh(_ x: Self) -> Self
 }
 
+/// Float32 math through the libm single-precision functions (`expf`, `erff`, ...).
 extension Float: KernelFloat {
     @inlinable public static func kExp(_ x: Float) -> Float { expf(x) }
     @inlinable public static func kLog(_ x: Float) -> Float { logf(x) }
@@ -56,6 +67,7 @@ extension Float: KernelFloat {
     @inlinable public static func kAtanh(_ x: Float) -> Float { atanhf(x) }
 }
 
+/// Float64 math through the libm double-precision functions.
 extension Double: KernelFloat {
     @inlinable public static func kExp(_ x: Double) -> Double { exp(x) }
     @inlinable public static func kLog(_ x: Double) -> Double { log(x) }

@@ -28,6 +28,7 @@ public struct MiniFloatFormat: Sendable, Equatable, CustomStringConvertible {
     public var bitWidth: Int { 1 + exponentBits + mantissaBits }
     /// Whether the format can represent infinity.
     public var hasInfinity: Bool { specials == .ieee }
+    /// The ONNX type name.
     public var description: String { name }
 
     /// Largest finite value: 448 (E4M3FN), 240 (E4M3FNUZ), 57344 (E5M2, E5M2FNUZ), 6 (E2M1), 7.5 (E2M3), 28 (E3M2).
@@ -59,11 +60,18 @@ public struct MiniFloatFormat: Sendable, Equatable, CustomStringConvertible {
 
     var signBit: UInt8 { UInt8(1 << (bitWidth - 1)) }
 
+    /// FLOAT8E4M3FN: bias 7, max 448, NaN = S.1111.111, no Inf.
     public static let float8E4M3FN = MiniFloatFormat(name: "FLOAT8E4M3FN", exponentBits: 4, mantissaBits: 3, bias: 7, specials: .nanAllOnes)
+    /// FLOAT8E4M3FNUZ: bias 8, max 240, NaN = 0x80, no Inf, no -0.
     public static let float8E4M3FNUZ = MiniFloatFormat(name: "FLOAT8E4M3FNUZ", exponentBits: 4, mantissaBits: 3, bias: 8, specials: .nanNegativeZero)
+    /// FLOAT8E5M2: bias 15, max 57344, IEEE-like Inf/NaN.
     public static let float8E5M2 = MiniFloatFormat(name: "FLOAT8E5M2", exponentBits: 5, mantissaBits: 2, bias: 15, specials: .ieee)
+    /// FLOAT8E5M2FNUZ: bias 16, max 57344, NaN = 0x80, no Inf, no -0.
     public static let float8E5M2FNUZ = MiniFloatFormat(name: "FLOAT8E5M2FNUZ", exponentBits: 5, mantissaBits: 2, bias: 16, specials: .nanNegativeZero)
+    /// FLOAT6E2M3: bias 1, max 7.5, no Inf/NaN.
     public static let float6E2M3 = MiniFloatFormat(name: "FLOAT6E2M3", exponentBits: 2, mantissaBits: 3, bias: 1, specials: .none)
+    /// FLOAT6E3M2: bias 3, max 28, no Inf/NaN.
     public static let float6E3M2 = MiniFloatFormat(name: "FLOAT6E3M2", exponentBits: 3, mantissaBits: 2, bias: 3, specials: .none)
+    /// FLOAT4E2M1: bias 1, max 6, no Inf/NaN.
     public static let float4E2M1 = MiniFloatFormat(name: "FLOAT4E2M1", exponentBits: 2, mantissaBits: 1, bias: 1, specials: .none)
 }

@@ -11,6 +11,13 @@ public enum Normalization {
         public var mean: [T]
         /// `1 / sqrt(var + epsilon)` of each normalised row.
         public var invStdDev: [T]
+
+        /// Creates statistics from per-row values.
+        @inlinable
+        public init(mean: [T], invStdDev: [T]) {
+            self.mean = mean
+            self.invStdDev = invStdDev
+        }
     }
 
     /// ONNX `LayerNormalization` (opset 17): normalises over axes `axis..<rank`.
@@ -20,6 +27,7 @@ public enum Normalization {
     /// `InvStdDev = 1 / sqrt(mean((x - Mean)^2) + epsilon)`, `Y = (x - Mean) * InvStdDev * Scale + B`.
     /// - Returns: Mean and InvStdDev (shape `[d0, ..., d(axis-1), 1, ..., 1]`).
     /// - Throws: `KernelError.invalidArgument`, `.notBroadcastable`, `.bufferSize`.
+    @inlinable
     @discardableResult
     public static func layerNorm<T: KernelFloat>(
         _ x: UnsafeBufferPointer<T>, shape: [Int], axis: Int = -1, epsilon: T = 1e-5,
@@ -34,26 +42,29 @@ public enum Normalization {
         let normShape = Array(shape[a...])
         let n = ShapeMath.product(shape, a..<shape.count), rows = ShapeMath.product(shape, 0..<a)
         let s = try expanded(scale, scaleShape, to: normShape, kernel: kernel)
-        let b = try bias.map { try expanded($0, biasShape, to: normShape, kernel: kernel) }
+        let hasBias = bias != nil
+        let b = try bias.map { try expanded($0, biasShape, to: normShape, kernel: kernel) } ?? []
         var mean = [T](repeating: 0, count: rows), inv = [T](repeating: 0, count: rows)
         guard n > 0, let px = x.baseAddress, let py = y.baseAddress else {
             return LayerNormStatistics(mean: mean, invStdDev: inv)
         }
-        mean.withUnsafeMutableBufferPointer { pm in
-            inv.withUnsafeMutableBufferPointer { pi in
+        s.withUnsafeBufferPointer { ps in b.withUnsafeBufferPointer { pb in
+            mean.withUnsafeMutableBufferPointer { pm in inv.withUnsafeMutableBufferPointer { pi in
                 ParallelFor.run(rows, minChunk: max(1, 4096 / n)) { range in
                     for r in range {
                         let row = px + r * n, out = py + r * n
                         let (m, invStd) = moments(row, n, stride: 1, epsilon: Double(epsilon))
-                        pm[r] = T(m); pi[r] = T(invStd)
-                        for j in 0..<n {
-                            let v = T((Double(row[j]) - m) * invStd) * s[j]
-                            out[j] = b.map { v + $0[j] } ?? v
+                        let meanT = T(m), invT = T(invStd)
+                        pm[r] = meanT; pi[r] = invT
+                        if hasBias {
+                            for j in 0..<n { out[j] = (row[j] - meanT) * invT * ps[j] + pb[j] }
+                        } else {
+                            for j in 0..<n { out[j] = (row[j] - meanT) * invT * ps[j] }
                         }
                     }
                 }
-            }
-        }
+            } }
+        } }
         return LayerNormStatistics(mean: mean, invStdDev: inv)
     }
 
@@ -61,6 +72,7 @@ public enum Normalization {
     /// `Y = (X - mean) / sqrt(var + epsilon) * scale + B`, computed as `X * a + b` with per-channel
     /// `a = scale / sqrt(var + epsilon)`, `b = B - mean * a` (as onnxruntime does).
     /// - Throws: `KernelError.invalidShape`, `.bufferSize`.
+    @inlinable
     public static func batchNorm<T: KernelFloat>(
         _ x: UnsafeBufferPointer<T>, shape: [Int], scale: UnsafeBufferPointer<T>, bias: UnsafeBufferPointer<T>,
         mean: UnsafeBufferPointer<T>, variance: UnsafeBufferPointer<T>, epsilon: T = 1e-5,
@@ -85,6 +97,7 @@ public enum Normalization {
     /// ONNX `InstanceNormalization` (opset 6/22): X `[N, C, D1, ...]`, scale/B `[C]`; each `(n, c)` plane is
     /// normalised by its own mean and (biased) variance: `Y = scale * (x - mean) / sqrt(var + epsilon) + B`.
     /// - Throws: `KernelError.invalidShape`, `.bufferSize`.
+    @inlinable
     public static func instanceNorm<T: KernelFloat>(
         _ x: UnsafeBufferPointer<T>, shape: [Int], scale: UnsafeBufferPointer<T>, bias: UnsafeBufferPointer<T>,
         epsilon: T = 1e-5, into y: UnsafeMutableBufferPointer<T>
@@ -96,6 +109,7 @@ public enum Normalization {
     /// ONNX `GroupNormalization` (opset 21): X `[N, C, D1, ...]`, scale/B `[C]` (per channel), `groups`
     /// dividing C; statistics over each group of `C / groups` channels and all spatial positions.
     /// - Throws: `KernelError.invalidShape`, `.invalidArgument`, `.bufferSize`.
+    @inlinable
     public static func groupNorm<T: KernelFloat>(
         _ x: UnsafeBufferPointer<T>, shape: [Int], groups: Int, scale: UnsafeBufferPointer<T>,
         bias: UnsafeBufferPointer<T>, epsilon: T = 1e-5, into y: UnsafeMutableBufferPointer<T>
@@ -129,6 +143,7 @@ public enum Normalization {
     /// `[max(0, c - floor((size - 1) / 2)), min(C - 1, c + ceil((size - 1) / 2))]`,
     /// `Y = X / (bias + alpha / size * square_sum)^beta`.
     /// - Throws: `KernelError.invalidShape`, `.invalidArgument` for `size < 1`, `.bufferSize`.
+    @inlinable
     public static func lrn<T: KernelFloat>(
         _ x: UnsafeBufferPointer<T>, shape: [Int], size: Int, alpha: T = 0.0001, beta: T = 0.75, bias: T = 1,
         into y: UnsafeMutableBufferPointer<T>
@@ -153,7 +168,7 @@ public enum Normalization {
     }
 
     /// Mean and `1 / sqrt(var + epsilon)` of `n` strided values (two passes, Double accumulation).
-    @usableFromInline
+    @inlinable
     static func moments<T: KernelFloat>(_ p: UnsafePointer<T>, _ n: Int, stride: Int, epsilon: Double) -> (Double, Double) {
         var sum = 0.0
         for j in 0..<n { sum += Double(p[j * stride]) }
@@ -164,6 +179,7 @@ public enum Normalization {
     }
 
     /// Splits `[N, C, D...]` into `(N, C, prod(D))` and checks buffers.
+    @usableFromInline
     static func channelLayout(_ shape: [Int], _ xCount: Int, _ yCount: Int, kernel: String) throws -> (Int, Int, Int) {
         guard shape.count >= 2 else {
             throw KernelError.invalidShape(kernel: kernel, message: "X \(shape) must be [N, C, ...]")
@@ -175,6 +191,7 @@ public enum Normalization {
     }
 
     /// Materialises `buffer` of `shape` broadcast to `target` (unidirectional).
+    @usableFromInline
     static func expanded<T>(_ buffer: UnsafeBufferPointer<T>, _ shape: [Int], to target: [Int], kernel: String) throws -> [T] {
         let n = ShapeMath.product(target, 0..<target.count)
         if shape == target || (buffer.count == n && shape.isEmpty) {

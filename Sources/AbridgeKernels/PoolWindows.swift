@@ -1,18 +1,21 @@
 /// Per-axis description of every pooling window of a `ConvGeometry`: for output coordinate `o` on axis
 /// `i`, the window touches input indices `first + t * dilation` for `t in 0..<count` (the part inside the
 /// input), and `padded` kernel taps fall inside the padded extent `[-padBegin, in + padEnd)`.
+/// Tables are flat (`axisBase[i] + o`) so that walking windows allocates nothing.
 @usableFromInline
 struct PoolWindows: Sendable {
-    @usableFromInline let first: [[Int]]
-    @usableFromInline let count: [[Int]]
-    @usableFromInline let padded: [[Int]]
+    @usableFromInline let first: [Int]
+    @usableFromInline let count: [Int]
+    @usableFromInline let padded: [Int]
+    @usableFromInline let axisBase: [Int]
     @usableFromInline let geometry: ConvGeometry
+    @usableFromInline let maxElements: Int
 
     @usableFromInline
     init(_ g: ConvGeometry) {
-        var first: [[Int]] = [], count: [[Int]] = [], padded: [[Int]] = []
+        var first: [Int] = [], count: [Int] = [], padded: [Int] = [], axisBase: [Int] = []
         for i in 0..<g.rank {
-            var f: [Int] = [], c: [Int] = [], p: [Int] = []
+            axisBase.append(first.count)
             let d = g.dilations[i], k = g.kernel[i], n = g.input[i]
             for o in 0..<g.output[i] {
                 let start = o * g.strides[i] - g.padsBegin[i]
@@ -22,55 +25,68 @@ struct PoolWindows: Sendable {
                     if v >= 0 && v < n { lo = min(lo, t); hi = max(hi, t + 1) }
                     if v >= -g.padsBegin[i] && v < n + g.padsEnd[i] { inPad += 1 }
                 }
-                f.append(lo < hi ? start + lo * d : 0)
-                c.append(max(0, hi - lo))
-                p.append(inPad)
+                first.append(lo < hi ? start + lo * d : 0)
+                count.append(max(0, hi - lo))
+                padded.append(inPad)
             }
-            first.append(f); count.append(c); padded.append(p)
         }
-        self.first = first; self.count = count; self.padded = padded; self.geometry = g
+        self.first = first; self.count = count; self.padded = padded; self.axisBase = axisBase
+        self.geometry = g
+        self.maxElements = max(1, g.kernel.reduce(1, *))
     }
 
-    /// Calls `body(outputIndex, offsets)` for every output position of one plane, where `offsets` lists
-    /// the row-major input offsets of the valid window elements (in kernel order) and `padded` the number of
-    /// taps inside the padded extent. `scratch` is reused between calls.
+    /// Calls `body(outputIndex, offsets, padded)` for every output position of one plane, in row-major
+    /// output order. `offsets` holds the row-major input offsets of the window elements inside the input,
+    /// in kernel order; `padded` is the number of kernel taps inside the padded extent. The buffer is
+    /// reused between calls.
     @inlinable
-    func forEachWindow(_ body: (_ outputIndex: Int, _ offsets: ArraySlice<Int>, _ padded: Int, _ spatial: [Int]) -> Void) {
+    func forEachWindow(_ body: (_ outputIndex: Int, _ offsets: UnsafeBufferPointer<Int>, _ padded: Int) -> Void) {
         let g = geometry, rank = g.rank
         let inStrides = ShapeMath.strides(g.input)
         let total = ShapeMath.product(g.output, 0..<rank)
-        var o = [Int](repeating: 0, count: rank)
-        var t = [Int](repeating: 0, count: rank)
-        var offsets = [Int](repeating: 0, count: max(1, ShapeMath.product(g.kernel, 0..<rank)))
-        var spatial = [Int](repeating: 0, count: max(1, ShapeMath.product(g.kernel, 0..<rank) * rank))
-        for index in 0..<total {
-            var n = 1, pad = 1
-            for i in 0..<rank { n *= count[i][o[i]]; pad *= padded[i][o[i]] }
-            if n > 0 {
-                for i in 0..<rank { t[i] = 0 }
-                for e in 0..<n {
-                    var off = 0
-                    for i in 0..<rank {
-                        let v = first[i][o[i]] + t[i] * g.dilations[i]
-                        off += v * inStrides[i]
-                        spatial[e * rank + i] = v
-                    }
-                    offsets[e] = off
-                    var i = rank - 1
-                    while i >= 0 {
-                        t[i] += 1
-                        if t[i] < count[i][o[i]] { break }
-                        t[i] = 0; i -= 1
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: maxElements + 3 * rank) { scratch in
+            guard let base = scratch.baseAddress else { return }
+            let offsets = base, o = base + maxElements, t = o + rank, cnt = t + rank
+            for i in 0..<rank { o[i] = 0 }
+            first.withUnsafeBufferPointer { pf in count.withUnsafeBufferPointer { pc in
+                padded.withUnsafeBufferPointer { pp in
+                    for index in 0..<total {
+                        var n = 1, pad = 1, start = 0
+                        for i in 0..<rank {
+                            let e = axisBase[i] + o[i]
+                            cnt[i] = pc[e]; n *= pc[e]; pad *= pp[e]
+                            start += pf[e] * inStrides[i]
+                            t[i] = 0
+                        }
+                        if n > 0 {
+                            // Odometer over the window; the last axis is the inner loop.
+                            let last = rank - 1, lastCount = cnt[last], lastStep = g.dilations[last] * inStrides[last]
+                            var e = 0, rowStart = start
+                            while e < n {
+                                for j in 0..<lastCount { offsets[e + j] = rowStart + j * lastStep }
+                                e += lastCount
+                                var i = last - 1
+                                while i >= 0 {
+                                    t[i] += 1
+                                    rowStart += g.dilations[i] * inStrides[i]
+                                    if t[i] < cnt[i] { break }
+                                    rowStart -= t[i] * g.dilations[i] * inStrides[i]
+                                    t[i] = 0
+                                    i -= 1
+                                }
+                            }
+                        }
+                        body(index, UnsafeBufferPointer(start: offsets, count: n), pad)
+                        var i = rank - 1
+                        while i >= 0 {
+                            o[i] += 1
+                            if o[i] < g.output[i] { break }
+                            o[i] = 0
+                            i -= 1
+                        }
                     }
                 }
-            }
-            body(index, offsets[0..<n], pad, spatial)
-            var i = rank - 1
-            while i >= 0 {
-                o[i] += 1
-                if o[i] < g.output[i] { break }
-                o[i] = 0; i -= 1
-            }
+            } }
         }
     }
 }

@@ -24,6 +24,7 @@ public enum Pooling {
     /// `storageOrder == 0` and column-major (first axis fastest) for `storageOrder == 1`. Ties keep the first
     /// element in window order.
     /// - Throws: `KernelError.invalidShape`, `.invalidArgument`, `.bufferSize`.
+    @inlinable
     public static func maxPool<T: PoolingElement>(
         _ x: UnsafeBufferPointer<T>, shape: [Int], geometry: ConvGeometry, storageOrder: Int = 0,
         into y: UnsafeMutableBufferPointer<T>, indices: UnsafeMutableBufferPointer<Int64>? = nil
@@ -40,17 +41,22 @@ public enum Pooling {
         ParallelFor.run(plan.planes) { range in
             for p in range {
                 let src = px + p * plan.inSize, dst = py + p * plan.outSize
-                windows.forEachWindow { o, offsets, _, spatial in
-                    var best = T.lowestValue, bestOffset = -1, bestElement = 0
-                    for (e, off) in offsets.enumerated() where bestOffset < 0 || src[off] > best {
-                        best = src[off]; bestOffset = off; bestElement = e
+                windows.forEachWindow { o, offsets, _ in
+                    var best = T.lowestValue, bestOffset = -1
+                    for off in offsets where bestOffset < 0 || src[off] > best {
+                        best = src[off]; bestOffset = off
                     }
                     dst[o] = best
                     guard let pi else { return }
                     var flat = max(0, bestOffset)
                     if storageOrder == 1 && bestOffset >= 0 {
+                        // Re-express the row-major spatial offset column-major (first axis fastest).
+                        var r = bestOffset
                         flat = 0
-                        for i in 0..<geometry.rank { flat += spatial[bestElement * geometry.rank + i] * colStrides[i] }
+                        for i in stride(from: geometry.rank - 1, through: 0, by: -1) {
+                            flat += (r % geometry.input[i]) * colStrides[i]
+                            r /= geometry.input[i]
+                        }
                     }
                     pi[p * plan.outSize + o] = Int64(p * plan.inSize + flat)
                 }
@@ -62,6 +68,7 @@ public enum Pooling {
     /// the padded extent `[-pad_begin, D + pad_end)` (taps beyond it, from `ceil_mode`, are never counted);
     /// otherwise only taps inside the input. An empty window yields 0.
     /// - Throws: `KernelError.invalidShape`, `.bufferSize`.
+    @inlinable
     public static func averagePool<T: KernelFloat>(
         _ x: UnsafeBufferPointer<T>, shape: [Int], geometry: ConvGeometry, countIncludePad: Bool = false,
         into y: UnsafeMutableBufferPointer<T>
@@ -72,7 +79,7 @@ public enum Pooling {
         ParallelFor.run(plan.planes) { range in
             for p in range {
                 let src = px + p * plan.inSize, dst = py + p * plan.outSize
-                windows.forEachWindow { o, offsets, padded, _ in
+                windows.forEachWindow { o, offsets, padded in
                     var sum: T = 0
                     for off in offsets { sum += src[off] }
                     let divisor = countIncludePad ? padded : offsets.count
@@ -84,6 +91,7 @@ public enum Pooling {
 
     /// ONNX `LpPool`: `(sum over the window of |x|^p)^(1/p)`; pads contribute 0.
     /// - Throws: `KernelError.invalidShape`, `.invalidArgument` for `p <= 0`, `.bufferSize`.
+    @inlinable
     public static func lpPool<T: KernelFloat>(
         _ x: UnsafeBufferPointer<T>, shape: [Int], geometry: ConvGeometry, p: Int = 2,
         into y: UnsafeMutableBufferPointer<T>
@@ -95,7 +103,7 @@ public enum Pooling {
         ParallelFor.run(plan.planes) { range in
             for q in range {
                 let src = px + q * plan.inSize, dst = py + q * plan.outSize
-                windows.forEachWindow { o, offsets, _, _ in
+                windows.forEachWindow { o, offsets, _ in
                     var sum: T = 0
                     for off in offsets { sum += lpTerm(src[off], p) }
                     dst[o] = lpRoot(sum, p)
@@ -117,6 +125,7 @@ public enum Pooling {
     /// ONNX `GlobalAveragePool` / `GlobalMaxPool` / `GlobalLpPool`: X `[N, C, D1, ...]` -> Y `[N, C, 1, ..., 1]`
     /// (`N * C` values), reducing each plane in order.
     /// - Throws: `KernelError.invalidShape`, `.invalidArgument`, `.bufferSize`.
+    @inlinable
     public static func global<T: KernelFloat>(_ kind: GlobalKind, _ x: UnsafeBufferPointer<T>, shape: [Int],
                                               into y: UnsafeMutableBufferPointer<T>) throws {
         guard shape.count >= 2 else {
@@ -159,14 +168,20 @@ public enum Pooling {
     }
 
     /// Column-major strides of a spatial shape (first axis fastest), for `storage_order = 1`.
+    @usableFromInline
     static func columnMajorStrides(_ shape: [Int]) -> [Int] {
         var s = [Int](repeating: 1, count: shape.count), acc = 1
         for i in 0..<shape.count { s[i] = acc; acc *= shape[i] }
         return s
     }
 
-    struct Planes { let planes: Int, inSize: Int, outSize: Int }
+    /// Plane count and per-plane input/output sizes.
+    @usableFromInline
+    struct Planes {
+        @usableFromInline let planes: Int, inSize: Int, outSize: Int
+    }
 
+    @usableFromInline
     static func planes(_ shape: [Int], _ g: ConvGeometry, _ xCount: Int, _ yCount: Int, kernel: String) throws -> Planes {
         guard shape.count == g.rank + 2, g.rank >= 1, Array(shape[2...]) == g.input else {
             throw KernelError.invalidShape(kernel: kernel, message: "X \(shape) does not match geometry input \(g.input)")

@@ -1,6 +1,7 @@
 /// Integer types of ONNX QuantizeLinear/DequantizeLinear and their saturation ranges (QuantizeLinear page,
 /// opset 25). Sub-byte types are computed one value per byte (`Int8`/`UInt8`) and packed with `SubByte`.
 public enum QuantizedIntegerType: String, Sendable, CaseIterable {
+    /// The ONNX element types UINT8, INT8, UINT16, INT16, UINT4, INT4, UINT2, INT2.
     case uint8, int8, uint16, int16, uint4, int4, uint2, int2
 
     /// Saturation range: uint8 [0, 255], int8 [-128, 127], uint16 [0, 65535], int16 [-32768, 32767],
@@ -23,8 +24,11 @@ public enum QuantizedIntegerType: String, Sendable, CaseIterable {
 /// per-tensor (scalar scale), per-axis (1-D scale of length `D_axis`), or blocked (scale shaped like X
 /// with `D_axis` replaced by `ceil(D_axis / blockSize)`).
 public enum QuantizationGranularity: Sendable, Equatable {
+    /// One scale for the whole tensor (scale shape `[]`).
     case perTensor
+    /// One scale per index along `axis` (scale shape `[D_axis]`).
     case perAxis(axis: Int)
+    /// One scale per `blockSize` consecutive elements along `axis`.
     case blocked(axis: Int, blockSize: Int)
 
     /// Shape the scale and zero point must have for an input of `shape`.
@@ -47,6 +51,7 @@ public enum QuantizationGranularity: Sendable, Equatable {
     }
 
     /// `(outer, axisLength, inner, blocks, blockSize)` view used to index parameters.
+    @usableFromInline
     func layout(_ shape: [Int]) throws -> ParameterLayout {
         switch self {
         case .perTensor:
@@ -68,14 +73,16 @@ public enum QuantizationGranularity: Sendable, Equatable {
 }
 
 /// Flat view `[outer, axisLength, inner]` of a tensor and how parameter indices follow from it.
+@usableFromInline
 struct ParameterLayout {
-    let outer: Int, axisLength: Int, inner: Int, blockSize: Int, parameters: Int
+    @usableFromInline let outer: Int, axisLength: Int, inner: Int, blockSize: Int, parameters: Int
     /// Blocked layouts index parameters by `(outer, block, inner)`; per-axis by the axis coordinate only.
-    let perElement: Bool
+    @usableFromInline let perElement: Bool
 
-    var blocks: Int { (axisLength + blockSize - 1) / blockSize }
+    @usableFromInline var blocks: Int { (axisLength + blockSize - 1) / blockSize }
 
     /// Calls `body(range, parameterIndex)` for runs of consecutive elements sharing one parameter.
+    @inlinable
     func forEachRun(_ body: (Range<Int>, Int) -> Void) {
         for o in 0..<outer {
             for a in 0..<axisLength {

@@ -20,6 +20,7 @@ public enum QuantizationMath {
     /// (Int8 for int4/int2, UInt8 for uint4/uint2).
     /// - Throws: `KernelError.invalidArgument`, `.bufferSize`, or `.invalidArgument` when `Q` cannot hold
     ///   the type's range.
+    @inlinable
     public static func quantize<Q: FixedWidthInteger>(
         _ x: UnsafeBufferPointer<Float>, shape: [Int], scale: UnsafeBufferPointer<Float>,
         zeroPoint: UnsafeBufferPointer<Q>?, granularity: QuantizationGranularity, type: QuantizedIntegerType,
@@ -39,6 +40,7 @@ public enum QuantizationMath {
 
     /// DequantizeLinear from an integer type: `y = (Float(x) - Float(zero_point)) * scale`.
     /// - Throws: `KernelError.invalidArgument`, `.bufferSize`.
+    @inlinable
     public static func dequantize<Q: FixedWidthInteger>(
         _ x: UnsafeBufferPointer<Q>, shape: [Int], scale: UnsafeBufferPointer<Float>,
         zeroPoint: UnsafeBufferPointer<Q>?, granularity: QuantizationGranularity,
@@ -111,6 +113,7 @@ public enum QuantizationMath {
     }
 
     /// Validates counts and returns the parameter layout.
+    @usableFromInline
     static func checked(_ shape: [Int], _ xCount: Int, _ yCount: Int, _ scaleCount: Int, _ zeroCount: Int?,
                         _ granularity: QuantizationGranularity, _ kernel: String) throws -> ParameterLayout {
         let n = try ShapeMath.elementCount(shape, kernel: kernel)

@@ -39,6 +39,7 @@ public enum Reduction {
 
     /// Reduces float32/float64 X of `shape` into Y (`outputShape(shape, axes:, keepDims:)` elements).
     /// - Throws: `KernelError.invalidArgument`, `.bufferSize`.
+    @inlinable
     public static func reduce<T: KernelFloat>(_ op: ReduceOp, _ x: UnsafeBufferPointer<T>, shape: [Int], axes: [Int],
                                               keepDims: Bool = true, into y: UnsafeMutableBufferPointer<T>) throws {
         let layout = try ReductionLayout(shape: shape, axes: axes, keepDims: keepDims,
@@ -63,6 +64,7 @@ public enum Reduction {
 
     /// Reduces integer X (Int8...Int64, UInt8...UInt64) with wrapping arithmetic for sum/prod/sumSquare/l1.
     /// - Throws: `KernelError.invalidArgument` for l2/logSum/logSumExp (floating point only), `.bufferSize`.
+    @inlinable
     public static func reduce<T: FixedWidthInteger>(_ op: ReduceOp, _ x: UnsafeBufferPointer<T>, shape: [Int], axes: [Int],
                                                     keepDims: Bool = true, into y: UnsafeMutableBufferPointer<T>) throws {
         if op == .l2 || op == .logSum || op == .logSumExp {
@@ -85,7 +87,7 @@ public enum Reduction {
     }
 
     /// Validates buffers, applies the layout's permutation if any, and runs `body` on contiguous data.
-    @usableFromInline
+    @inlinable
     static func withLayout<T>(_ layout: ReductionLayout, _ x: UnsafeBufferPointer<T>, shape: [Int],
                               y: UnsafeMutableBufferPointer<T>,
                               _ body: (UnsafePointer<T>, UnsafeMutablePointer<T>) -> Void) throws {
@@ -111,7 +113,7 @@ public enum Reduction {
     }
 
     /// Sequential accumulation over the reduced dimension of an `[outer, reduced, inner]` view.
-    @usableFromInline
+    @inlinable @inline(__always)
     static func walk<T, A>(_ layout: ReductionLayout, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
                            _ initial: A, _ combine: (A, T) -> A, _ finish: (A) -> T) {
         let r = layout.reduced, inner = layout.inner
@@ -129,20 +131,25 @@ public enum Reduction {
         // Walk rows of `inner` contiguous values; tile inner so each job's accumulators stay in cache.
         let tile = 512, tiles = (inner + tile - 1) / tile
         ParallelFor.run(layout.outer * tiles, minChunk: max(1, 16384 / max(1, r * min(inner, tile)))) { range in
-            var acc = [A](repeating: initial, count: min(inner, tile))
-            for job in range {
-                let o = job / tiles, i0 = (job % tiles) * tile, width = min(tile, inner - i0)
-                for i in 0..<width { acc[i] = initial }
-                for j in 0..<r {
-                    let row = x + (o * r + j) * inner + i0
-                    for i in 0..<width { acc[i] = combine(acc[i], row[i]) }
+            withUnsafeTemporaryAllocation(of: A.self, capacity: min(inner, tile)) { acc in
+                guard let pa = acc.baseAddress else { return }
+                pa.initialize(repeating: initial, count: acc.count)
+                defer { pa.deinitialize(count: acc.count) }
+                for job in range {
+                    let o = job / tiles, i0 = (job % tiles) * tile, width = min(tile, inner - i0)
+                    for i in 0..<width { pa[i] = initial }
+                    for j in 0..<r {
+                        let row = x + (o * r + j) * inner + i0
+                        for i in 0..<width { pa[i] = combine(pa[i], row[i]) }
+                    }
+                    for i in 0..<width { y[o * inner + i0 + i] = finish(pa[i]) }
                 }
-                for i in 0..<width { y[o * inner + i0 + i] = finish(acc[i]) }
             }
         }
     }
 
     /// `max + log(sum(exp(x - max)))` per contiguous row (layout forced to `inner == 1`).
+    @inlinable
     static func logSumExp<T: KernelFloat>(_ layout: ReductionLayout, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>) {
         let r = layout.reduced
         ParallelFor.run(layout.outer, minChunk: max(1, 4096 / max(1, r))) { range in

@@ -5,7 +5,9 @@
 public enum SubByte {
     /// Bits per element supported by packing.
     public enum Width: Int, Sendable {
+        /// INT2/UINT2: four values per byte.
         case two = 2
+        /// INT4/UINT4/FLOAT4E2M1: two values per byte.
         case four = 4
     }
 

@@ -5,8 +5,11 @@ import Synchronization
 /// Global thread-count setting for all kernels (and OpenBLAS).
 ///
 /// Kernels split work into chunks whose boundaries depend only on the problem size and this count, and no
-/// kernel in this module combines partial results across chunks, so results are bit-identical for any
-/// thread count. OpenBLAS partitions GEMM over M/N (not K) and is deterministic for a fixed thread count.
+/// kernel in this module combines partial results across chunks (each output element is computed by one
+/// thread in a fixed order), so our own kernels are bit-identical for any thread count. The float GEMM
+/// path (MatMul, Conv, ConvTranspose) is OpenBLAS: it partitions over M/N, not K, so it is deterministic
+/// for a fixed thread count, and in our tests also identical between 1 and 2 threads, but OpenBLAS does
+/// not promise the latter.
 public enum KernelThreads {
     private static let storage = Atomic<Int>(1)
 

@@ -19,6 +19,7 @@ public enum TopK {
 
     /// Computes Values and Indices (`outputShape` elements each).
     /// - Throws: `KernelError.invalidArgument`, `.bufferSize`.
+    @inlinable
     public static func run<T: Comparable>(_ x: UnsafeBufferPointer<T>, shape: [Int], axis: Int, k: Int,
                                           largest: Bool = true, values: UnsafeMutableBufferPointer<T>,
                                           indices: UnsafeMutableBufferPointer<Int64>) throws {

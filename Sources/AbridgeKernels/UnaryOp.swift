@@ -1,10 +1,13 @@
 /// Element-wise float activations and math functions, with the formulas of their ONNX operator pages
 /// (opset 22 unless noted). Parameters default to the ONNX attribute defaults.
 public enum UnaryOp: Sendable, Equatable {
+    /// ONNX Abs, Neg, Sign, Reciprocal, Sqrt, Floor, Ceil.
     case abs, neg, sign, reciprocal, sqrt, floor, ceil
     /// ONNX `Round`: half to even.
     case round
+    /// ONNX Exp, Log and the trigonometric/hyperbolic operators (libm).
     case exp, log, sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh
+    /// ONNX Tanh and Erf (libm).
     case tanh, erf
     /// `1 / (1 + e^-x)`, evaluated without overflow for large |x|.
     case sigmoid

@@ -43,6 +43,11 @@ public enum ONNXReader {
         guard model.graph != nil else {
             throw ONNXError.invalidModel(path: path, reason: "the model has no graph (is this an ONNX model?)")
         }
+        // Every tensor's data must match its type and shape (O(1) each; external data are checked
+        // when mapped), so that no command reports on or writes an inconsistent tensor.
+        do { try model.forEachTensor { try $0.validateData() } } catch let e as IRError {
+            throw ONNXError.invalidModel(path: path, reason: e.description)
+        }
         if loadExternalData {
             var resolver = ExternalDataResolver(modelPath: path, baseDirectory: AtomicFile.directory(of: path), logger: logger)
             try resolver.resolve(model)

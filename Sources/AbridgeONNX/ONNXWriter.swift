@@ -6,8 +6,9 @@ import Logging
 
 /// How `ONNXWriter` places tensor data.
 public enum ExternalDataMode: Sendable, Equatable {
-    /// External data only when needed: when the model already used external data, or when the
-    /// protobuf would pass the 2 GiB limit.
+    /// External data only when needed: when the protobuf would pass the 2 GiB limit. Otherwise
+    /// every tensor is written inline, including tensors read from external data (as
+    /// `onnx.load` + `onnx.save` do), so external -> inline is the way back from `.always`.
     case automatic
     /// Tensors of at least `ExternalDataOptions.sizeThreshold` bytes go to the data file.
     case always
@@ -55,13 +56,9 @@ public enum ONNXWriter {
     @discardableResult
     public static func write(_ model: Model, to path: String, options: WriteOptions = WriteOptions(),
                              logger: Logger = Logger(label: "abridge.onnx")) throws -> WriteReport {
-        var usedExternal = false
         var inlineBytes = 0
-        model.forEachTensor { t in
-            if t.usesExternalData { usedExternal = true }
-            inlineBytes += t.storedByteCount
-        }
-        var external = options.externalData == .always || usedExternal
+        model.forEachTensor { t in inlineBytes += t.storedByteCount }
+        var external = options.externalData == .always
         var switched = false
         if !external && inlineBytes > protobufLimit - (64 << 20) {
             external = true; switched = true

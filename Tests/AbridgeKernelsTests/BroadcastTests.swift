@@ -71,4 +71,39 @@ import Testing
         let y = try add(big, [n / 3, 3], [1, 2, 3], [3])
         #expect(y[0] == 1 && y[n - 1] == Float((n - 1) % 1000) + 3)
     }
+
+    /// Naive broadcast by the definition: output index -> per-input index with size-1 axes pinned to 0.
+    func naive(_ a: [Int], _ aShape: [Int], _ b: [Int], _ bShape: [Int], _ outShape: [Int]) -> [Int] {
+        let n = outShape.reduce(1, *), rank = outShape.count
+        func index(_ linear: Int, _ shape: [Int]) -> Int {
+            var r = linear, idx = 0, step = 1
+            var coords = [Int](repeating: 0, count: rank)
+            for i in stride(from: rank - 1, through: 0, by: -1) { coords[i] = r % outShape[i]; r /= outShape[i] }
+            for i in stride(from: shape.count - 1, through: 0, by: -1) {
+                let c = shape[i] == 1 ? 0 : coords[rank - shape.count + i]
+                idx += c * step
+                step *= shape[i]
+            }
+            return idx
+        }
+        return (0..<n).map { a[index($0, aShape)] * 1000 + b[index($0, bShape)] }
+    }
+
+    @Test func randomShapesMatchTheDefinition() throws {
+        var seed: UInt64 = 12345
+        func next(_ n: Int) -> Int { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Int(seed >> 33) % n }
+        for _ in 0..<200 {
+            let rank = next(5)
+            let out = (0..<rank).map { _ in [1, 2, 3, 4][next(4)] }
+            func operand() -> [Int] {
+                let r = next(rank + 1)
+                return out.suffix(r).map { next(3) == 0 ? 1 : $0 }
+            }
+            let aShape = operand(), bShape = operand()
+            let full = try Broadcast.shape(aShape, bShape)
+            let a = Array(0..<aShape.reduce(1, *)), b = Array(0..<bShape.reduce(1, *))
+            let y = try add(a.map { $0 * 1000 }, aShape, b, bShape)
+            #expect(y == naive(a, aShape, b, bShape, full), "\(aShape) + \(bShape)")
+        }
+    }
 }

@@ -101,6 +101,20 @@ import Testing
                     [-1.5625, 0.625, -0.0625, -0.3125, 0.125, 0.1875, 0.9375, -0.375, -0.25, -1.25, 1.5625, 0.3125, -0.125, 0.3125, 0.0625, 0.375, -0.9375, -0.1875, -0.5, 1.25])
     }
 
+    @Test func convTransposeSameWithStrideBeyondKernel() throws {
+        // in 5, stride 2, kernel 1: the full result is 2 * 4 + 1 = 9 < 5 * 2, so SAME cannot pad up to 10;
+        // onnxruntime 1.32.0 outputs 9 positions with zero pads, and so do we.
+        let g = try ConvGeometry.convTranspose(input: [5], kernel: [1], strides: [2], autoPad: .sameLower)
+        #expect(g.output == [9] && g.padsBegin == [0] && g.padsEnd == [0])
+        // An explicit output_shape beyond the full result leaves the extra positions to the bias.
+        let wide = try ConvGeometry.convTranspose(input: [2], kernel: [1], strides: [2], outputShape: [4])
+        #expect(wide.output == [4] && wide.padsBegin == [-1] && wide.padsEnd == [0])
+        let y = try convT([1, 1, 2], [1, 1, 1], seeds: (2, 3), bias: [0.5], g: wide)
+        // x = pat(2, 2) = [-0.75, 0.25], w = pat(1, 3) = [-0.5]: y[1 + 2i] = x[i] * w + 0.5, others 0.5.
+        #expect(y == [0.5, 0.875, 0.5, 0.375])
+        #expect(throws: KernelError.self) { try ConvGeometry.convTranspose(input: [3], kernel: [2], pads: [-1, 0]) }
+    }
+
     func convT(_ xShape: [Int], _ wShape: [Int], seeds: (Int, Int), bias: [Float]? = nil, group: Int = 1,
                _ geometry: ConvGeometry) throws -> [Float] {
         try convT(xShape, wShape, seeds: seeds, bias: bias, group: group, g: geometry)

@@ -18,6 +18,7 @@ import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
+F32 = TensorProto.FLOAT
 INVALID = 65   # invalid model or data
 NO_INPUT = 66  # input missing or unreadable
 CANNOT_CREATE = 73
@@ -187,18 +188,46 @@ def test_deeply_nested_message(abridge, tmp_path):
     convert_fails(abridge, model, tmp_path, INVALID, model)
 
 
+def nested_if_model(path: pathlib.Path, depth: int) -> pathlib.Path:
+    """`depth` nested If nodes, each then_branch holding the next If (3 message levels per If).
+    Python protobuf refuses to build more than 100 levels, so it is assembled from serialized
+    pieces."""
+    def leaf(name):
+        return helper.make_graph([helper.make_node("Identity", ["X"], [name])], name, [],
+                                 [helper.make_tensor_value_info(name, TensorProto.FLOAT, [4])]).SerializeToString()
+
+    def graph_attr(name, graph_bytes):
+        return field(1, name.encode()) + field(6, graph_bytes) + varint(20 << 3 | 0) + varint(5)  # g, type=GRAPH
+
+    def if_node(out, then_bytes, else_name):
+        return (field(1, b"C") + field(2, out.encode()) + field(4, b"If")
+                + field(5, graph_attr("then_branch", then_bytes)) + field(5, graph_attr("else_branch", leaf(else_name))))
+
+    def vi(name, elem, dims):
+        return helper.make_tensor_value_info(name, elem, dims).SerializeToString()
+
+    inner = leaf("Z0")
+    for i in range(1, depth + 1):
+        inner = field(1, if_node(f"Z{i}", inner, f"E{i}")) + field(2, f"b{i}".encode()) + field(12, vi(f"Z{i}", F32, [4]))
+    graph = (field(1, if_node("Y", inner, "E")) + field(2, b"g") + field(11, vi("X", F32, [4]))
+             + field(11, vi("C", TensorProto.BOOL, [])) + field(12, vi("Y", F32, [4])))
+    opset = field(1, b"") + varint(2 << 3 | 0) + varint(17)
+    path.write_bytes(varint(1 << 3 | 0) + varint(8) + field(8, opset) + field(7, graph))
+    return path
+
+
+def test_nested_subgraphs_below_limit_are_fine(abridge, tmp_path):
+    # Control for the next test: 25 levels of If (about 80 message levels) convert unchanged.
+    model = nested_if_model(tmp_path / "if25.onnx", 25)
+    out = tmp_path / "if25-out.onnx"
+    p = abridge("convert", model, "-o", out)
+    assert p.returncode == 0, p.stderr
+    assert onnx.load(str(out)) == onnx.load(str(model))
+
+
 def test_deeply_nested_subgraphs(abridge, tmp_path):
-    # 150 nested If nodes (each then_branch holds the next If): past the nesting limit, but a
-    # file onnx itself can build and serialize.
-    inner = helper.make_graph([helper.make_node("Identity", ["X"], ["Z0"])], "b0", [],
-                              [helper.make_tensor_value_info("Z0", TensorProto.FLOAT, [4])])
-    for i in range(1, 150):
-        node = helper.make_node("If", ["C"], [f"Z{i}"], then_branch=inner, else_branch=inner)
-        inner = helper.make_graph([node], f"b{i}", [], [helper.make_tensor_value_info(f"Z{i}", TensorProto.FLOAT, [4])])
-    top = helper.make_node("If", ["C"], ["Y"], then_branch=inner, else_branch=inner)
-    c = helper.make_tensor_value_info("C", TensorProto.BOOL, [])
-    m = simple_model(nodes=[top], inputs=[c])
-    model = save(m, tmp_path / "deep_if.onnx")
+    # 60 levels of If: about 185 message levels, past the limit of 100.
+    model = nested_if_model(tmp_path / "deep_if.onnx", 60)
     line = inspect_fails(abridge, model, INVALID, model)
     assert "nested" in line
     convert_fails(abridge, model, tmp_path, INVALID, model)
@@ -229,7 +258,6 @@ def test_nested_length_past_enclosing_message(abridge, tmp_path):
 # --------------------------------------------------------------------------------------------
 # tensors whose data do not match their type and shape
 
-F32 = TensorProto.FLOAT
 
 TENSOR_CASES = {
     # name: (tensor factory, expected phrase in message or None)
@@ -239,8 +267,8 @@ TENSOR_CASES = {
     "raw_data_empty_for_nonempty_shape": lambda: raw_tensor("W", F32, [4], b""),
     "int4_raw_one_byte_short": lambda: raw_tensor("W", TensorProto.INT4, [5], b"\x00" * 2),   # 5 int4 need 3 bytes
     "float6_raw_wrong": lambda: raw_tensor("W", TensorProto.FLOAT6E2M3, [4], b"\x00" * 4),    # 4 x 6 bits = 3 bytes
-    "float_data_too_few": lambda: helper.make_tensor("W", F32, [4], [1.0, 2.0, 3.0]),
-    "int64_data_too_many": lambda: helper.make_tensor("W", TensorProto.INT64, [2], [1, 2, 3]),
+    "float_data_too_few": lambda: _typed(F32, [4], float_data=[1.0, 2.0, 3.0]),
+    "int64_data_too_many": lambda: _typed(TensorProto.INT64, [2], int64_data=[1, 2, 3]),
     "int32_data_float16_too_few": lambda: _typed(TensorProto.FLOAT16, [4], int32_data=[0x3C00] * 3),
     "int32_data_int4_unpacked": lambda: _typed(TensorProto.INT4, [4], int32_data=[1, 2, 3, 4]),  # needs 2 packed
     "float_data_for_int8": lambda: _typed(TensorProto.INT8, [2], float_data=[1.0, 2.0]),
@@ -293,7 +321,7 @@ def test_bad_tensor_in_subgraph_initializer(abridge, tmp_path):
 
 
 def test_bad_sparse_initializer_values(abridge, tmp_path):
-    values = helper.make_tensor("W", F32, [3], [1.0, 2.0])            # 2 values for NNZ 3
+    values = _typed(F32, [3], float_data=[1.0, 2.0])                   # 2 values for NNZ 3
     indices = helper.make_tensor("W_idx", TensorProto.INT64, [3], [0, 1, 3])
     sparse = helper.make_sparse_tensor(values, indices, [4])
     m = simple_model()

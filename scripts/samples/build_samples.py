@@ -45,6 +45,11 @@ import warnings
 import zipfile
 from pathlib import Path
 
+# Before torch loads its OpenMP runtime: threads that sleep instead of spin
+# while waiting. Same numerics, but far less slowdown when other jobs share
+# the 2 cores (measured here: digits-cnn training 71 s -> 24 s under load).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 import numpy as np
 
 SEED = 0

@@ -1,0 +1,147 @@
+import AbridgeData
+import AbridgeIR
+import AbridgeONNX
+import AbridgeQuantization
+import ArgumentParser
+import Foundation
+
+/// Calibration methods as the CLI names them.
+enum MethodChoice: String, ExpressibleByArgument, CaseIterable {
+    case minmax, percentile, entropy
+}
+
+/// `abridge quantize MODEL --calibration DATA -o OUT`: static post-training quantization to QDQ.
+struct QuantizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quantize",
+        abstract: "Quantize a float model to int8 (QDQ format) with calibration data.",
+        discussion: """
+            By default the inputs and weights of Conv, ConvTranspose, MatMul and Gemm are quantized \
+            (weights int8 symmetric per channel, activations uint8 asymmetric), with the data-movement ops \
+            between them; normalization, Softmax and mask arithmetic stay in float, and the report says \
+            what was kept in float and why. Before quantizing, BatchNormalization is folded into the \
+            preceding Conv/Gemm, and Identity/Dropout and dead nodes are removed.
+            """)
+
+    @Argument(help: "The float .onnx model.")
+    var model: String
+
+    @Option(name: .shortAndLong, help: "The quantized .onnx file to write.")
+    var output: String
+
+    @Option(name: .long, help: "Calibration data: an .npz (keys are input names, axis 0 the sample axis), a folder of .npz files, or ONNX test-data folders.")
+    var calibration: String?
+
+    @Option(name: .long, help: "Use at most N calibration samples.")
+    var calibrationSize: Int?
+
+    @Option(name: .long, help: "Calibration method: \(MethodChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var method: MethodChoice = .minmax
+
+    @Option(name: .long, help: "Percentile for --method percentile.")
+    var percentile: Double = 99.999
+
+    @Flag(name: .long, help: "MinMax with a moving average of per-sample ranges.")
+    var movingAverage = false
+
+    @Option(name: .long, help: "Activation type: uint8, int8, uint16, int16.")
+    var activationType: String = "uint8"
+
+    @Flag(name: .long, help: "Symmetric activations (zero point at the middle of the range).")
+    var symmetricActivations = false
+
+    @Flag(name: .long, inversion: .prefixedNo, help: "One weight scale per output channel (default) instead of per tensor.")
+    var perChannel = true
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Operator types whose inputs are quantized (default: Conv ConvTranspose MatMul Gemm).")
+    var opTypes: [String] = []
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Operator types to keep in float.")
+    var excludeOpTypes: [String] = []
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Node names or regular expressions to keep in float.")
+    var excludeNodes: [String] = []
+
+    @Option(name: .long, help: "Write the quantization plan (every tensor's type, scale, zero point, axis and statistics) as JSON.")
+    var planOut: String?
+
+    @Option(name: .long, help: "Apply a plan written by --plan-out instead of calibrating.")
+    var planIn: String?
+
+    @Flag(name: .long, help: "Replace an existing output file.")
+    var force = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard QuantizedType(rawValue: activationType) != nil, activationType != "int32" else {
+            throw ValidationError("--activation-type must be uint8, int8, uint16 or int16")
+        }
+        if calibration == nil && planIn == nil { throw ValidationError("give --calibration DATA (or --plan-in PLAN)") }
+        if let n = calibrationSize, n < 1 { throw ValidationError("--calibration-size must be at least 1") }
+        if !(0 < percentile && percentile <= 100) { throw ValidationError("--percentile must be in (0, 100]") }
+    }
+
+    func run() throws {
+        let console = global.console
+        try runReportingErrors(console) {
+            let m = try ONNXReader.readModel(path: model, logger: console.logger)
+            let inputBytes = (try? FileManager.default.attributesOfItem(atPath: model)[.size] as? Int) ?? 0
+            var options = QuantizationOptions()
+            options.activationType = QuantizedType(rawValue: activationType) ?? .uint8
+            options.symmetricActivations = symmetricActivations
+            options.perChannel = perChannel
+            switch method {
+            case .minmax: options.method = .minMax(movingAverage: movingAverage, averagingConstant: 0.01)
+            case .percentile: options.method = .percentile(percentile)
+            case .entropy: options.method = .entropy
+            }
+            if !opTypes.isEmpty { options.opTypes = Set(opTypes) }
+            options.opTypes.subtract(excludeOpTypes)
+            options.excludeNodes = excludeNodes
+            let planInValue = try planIn.map { try QuantizationPlan.read($0) }
+            let data: DataSet? = try calibration.map { path in
+                guard let graph = m.graph else { throw CLIError(status: .dataError, message: "\(model): no graph") }
+                return try DataSet(path: path, inputs: graph.inputs.filter { !$0.isInitializer })
+            }
+            let progress = Progress(console: console, total: Swift.min(data?.count ?? 0, calibrationSize ?? Int.max), label: "calibrating")
+            let result = try Quantizer(options: options, logger: console.logger)
+                .quantize(m, calibration: data, sampleLimit: calibrationSize, planIn: planInValue) { _, _ in progress.advance() }
+            progress.finish()
+            var write = WriteOptions()
+            write.overwrite = force
+            try OutputGuard.check(output: output, dataName: nil, inputs: [(model, m)])
+            let report = try ONNXWriter.write(m, to: output, options: write, logger: console.logger)
+            if let planOut {
+                let bytes = try result.plan.jsonData()
+                let file = try AtomicFileWriter.write(bytes, to: planOut, overwrite: true)
+                console.status("wrote plan \(file)")
+            }
+            let plan = result.plan
+            let activations = plan.entries.filter { $0.role == "activation" }.count
+            let weights = plan.entries.filter { $0.role == "weight" }.count
+            console.status("quantized \(weights) weights and \(activations) activations (\(plan.activationType.rawValue) activations, \(plan.weightType.rawValue) weights \(plan.perChannel ? "per channel" : "per tensor"), \(plan.method), \(plan.calibrationSamples) samples)")
+            if !result.passesApplied.isEmpty { console.status("pre-processing: \(result.passesApplied.joined(separator: ", "))") }
+            if result.opsetAfter != result.opsetBefore { console.status("opset raised from \(result.opsetBefore) to \(result.opsetAfter)") }
+            if !plan.keptInFloat.isEmpty {
+                console.status("kept in float:")
+                for k in plan.keptInFloat { console.status("  \(k.node ?? k.tensor ?? "?"): \(k.reason)") }
+            }
+            let ratio = inputBytes > 0 ? Double(report.modelBytes) / Double(inputBytes) : 0
+            console.status("wrote \(output) (\(Bytes.format(report.modelBytes)), \(String(format: "%.2f", ratio))x the input's \(Bytes.format(inputBytes)))")
+        }
+    }
+}
+
+/// Small atomic text/JSON writes for reports and plans.
+enum AtomicFileWriter {
+    static func write(_ data: Data, to path: String, overwrite: Bool) throws -> String {
+        if !overwrite && FileManager.default.fileExists(atPath: path) {
+            throw CLIError(status: .cannotCreate, message: "\(path): file exists (use --force to replace it)")
+        }
+        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw CLIError(status: .cannotCreate, message: "\(path): cannot write: \(error.localizedDescription)")
+        }
+        return path
+    }
+}

@@ -1,0 +1,121 @@
+import AbridgeIR
+import AbridgeRuntime
+
+/// Raises a model's default-domain opset when a quantization feature needs it (per-channel
+/// DequantizeLinear needs 13; 16-bit types need 21), rewriting every operator whose signature
+/// or meaning changed in between (ONNX docs/Changelog.md), or refusing with the op's name.
+///
+/// Rewritten on the way to 13: Softmax/LogSoftmax/Hardmax (opset < 13 coerce the input to 2-D
+/// at `axis`; kept only when `axis` is the last axis, which the declared rank must show),
+/// Unsqueeze/Squeeze/Split/ReduceSum (`axes`/`split` attributes become inputs), Pad and Clip
+/// (attributes become inputs at 11), Slice (inputs at 10), Dropout (`ratio` input), Upsample
+/// (replaced by Resize). Ops known unchanged are left alone; any other op refuses the upgrade.
+enum OpsetUpgrade {
+    /// Ops whose meaning did not change from opset 7 up to 21 for the attributes and inputs they
+    /// take (new optional attributes only, with defaults that keep the old behaviour).
+    static let unchanged: Set<String> = [
+        "Conv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Relu", "LeakyRelu",
+        "Sigmoid", "Tanh", "Add", "Sub", "Mul", "Div", "Pow", "Sqrt", "Exp", "Log", "Neg", "Abs", "Reciprocal", "Gemm",
+        "MatMul", "BatchNormalization", "Concat", "Reshape", "Flatten", "Transpose", "Sum", "Max", "Min", "Mean", "LRN",
+        "Constant", "ConstantOfShape", "Shape", "Gather", "Cast", "Identity", "Equal", "Less", "Greater", "Not", "And",
+        "Or", "Where", "Expand", "Tile", "Erf", "Floor", "Ceil", "InstanceNormalization", "PRelu", "Elu", "Selu",
+        "HardSigmoid", "Softplus", "Softsign", "ArgMax", "ArgMin", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd",
+        "QuantizeLinear", "DequantizeLinear", "LayerNormalization", "Gelu", "Range", "Size", "Trilu", "CumSum", "If",
+        "Loop", "Scan", "TopK", "Resize", "Einsum", "Sin", "Cos"]
+
+    /// Ensures the default-domain opset is at least `needed`.
+    /// - Returns: the opset after the call.
+    /// - Throws: `QuantizationError.unsupported` naming an op that cannot be converted.
+    static func ensure(_ model: Model, atLeast needed: Int) throws -> Int {
+        let current = Int(model.opsetVersion(for: "") ?? 1)
+        guard current < needed else { return current }
+        for graph in model.allGraphs {
+            for node in graph.nodes where node.normalizedDomain.isEmpty {
+                try convert(node, in: graph, from: current, to: needed)
+            }
+        }
+        if let i = model.opsetImports.firstIndex(where: { ($0.domain ?? "").isEmpty || $0.domain == "ai.onnx" }) {
+            model.opsetImports[i].version = Int64(needed)
+        } else {
+            model.opsetImports.append(OperatorSetId(domain: "", version: Int64(needed)))
+        }
+        let minimumIR: Int64 = needed >= 21 ? 10 : needed >= 19 ? 9 : needed >= 15 ? 8 : 7
+        if (model.irVersion ?? 0) < minimumIR { model.irVersion = minimumIR }
+        return needed
+    }
+
+    private static func int64Input(_ values: [Int64], base: String, in graph: Graph) -> Value {
+        var k = 0
+        var name = base
+        let taken = Set(graph.initializers.map(\.name) + graph.nodes.flatMap { $0.outputs.map(\.name) })
+        while taken.contains(name) { k += 1; name = "\(base)_\(k)" }
+        let v = Value(name: name)
+        v.initializer = TensorConversion.tensor(from: RuntimeTensor(int64s: values, shape: [values.count]), name: name)
+        graph.initializers.append(v)
+        return v
+    }
+
+    private static func convert(_ node: Node, in graph: Graph, from: Int, to: Int) throws {
+        let label = node.label
+        func refuse(_ why: String) -> QuantizationError {
+            .unsupported("raising the opset from \(from) to \(to) needs \(label) rewritten: \(why)")
+        }
+        func moveAttributeToInput(_ attr: String, at index: Int, suffix: String) {
+            guard let values = node.attribute(attr)?.ints else { return }
+            node.attributes.removeAll { $0.name == attr }
+            while node.inputs.count < index { node.appendInput(nil) }
+            let v = int64Input(values, base: (node.outputs.first?.name ?? "n") + suffix, in: graph)
+            if node.inputs.count == index { node.appendInput(v) } else { node.setInput(index, v) }
+        }
+        switch node.opType {
+        case "Softmax", "LogSoftmax", "Hardmax":
+            guard from < 13 && to >= 13 else { return }
+            let axis = node.attribute("axis")?.int ?? 1
+            let rank = node.inputs.first??.type?.tensorShape?.rank
+            guard let rank else { throw refuse("the input rank is unknown, so opset-\(from) axis semantics cannot be checked") }
+            let a = axis < 0 ? axis + Int64(rank) : axis
+            guard a == Int64(rank - 1) else { throw refuse("axis \(axis) is not the last axis of a rank-\(rank) input") }
+        case "Unsqueeze", "Squeeze", "ReduceSum":
+            if from < 13 && to >= 13 { moveAttributeToInput("axes", at: 1, suffix: "_axes") }
+        case "Split":
+            if from < 13 && to >= 13 { moveAttributeToInput("split", at: 1, suffix: "_split") }
+        case "Pad":
+            if from < 11 && to >= 11 {
+                guard let pads = node.attribute("pads")?.ints else { throw refuse("missing pads") }
+                let value = node.attribute("value")?.float ?? 0
+                node.attributes.removeAll { $0.name == "pads" || $0.name == "value" }
+                node.appendInput(int64Input(pads, base: (node.outputs.first?.name ?? "n") + "_pads", in: graph))
+                let c = Value(name: (node.outputs.first?.name ?? "n") + "_pad_value")
+                c.initializer = TensorConversion.tensor(from: RuntimeTensor(floats: [value], shape: []), name: c.name)
+                graph.initializers.append(c)
+                node.appendInput(c)
+            }
+        case "Clip":
+            if from < 11 && to >= 11 {
+                let lo = node.attribute("min")?.float ?? -Float.greatestFiniteMagnitude
+                let hi = node.attribute("max")?.float ?? Float.greatestFiniteMagnitude
+                node.attributes.removeAll { $0.name == "min" || $0.name == "max" }
+                for (v, suffix) in [(lo, "_min"), (hi, "_max")] {
+                    let c = Value(name: (node.outputs.first?.name ?? "n") + suffix)
+                    c.initializer = TensorConversion.tensor(from: RuntimeTensor(floats: [v], shape: []), name: c.name)
+                    graph.initializers.append(c)
+                    node.appendInput(c)
+                }
+            }
+        case "Slice":
+            if from < 10 && to >= 10 {
+                guard let starts = node.attribute("starts")?.ints, let ends = node.attribute("ends")?.ints else { throw refuse("missing starts/ends") }
+                let axes = node.attribute("axes")?.ints
+                node.attributes.removeAll { ["starts", "ends", "axes"].contains($0.name) }
+                let base = node.outputs.first?.name ?? "n"
+                node.appendInput(int64Input(starts, base: base + "_starts", in: graph))
+                node.appendInput(int64Input(ends, base: base + "_ends", in: graph))
+                if let axes { node.appendInput(int64Input(axes, base: base + "_axes", in: graph)) }
+            }
+        case "Dropout":
+            if from < 12 && to >= 12 { node.attributes.removeAll { $0.name == "ratio" || $0.name == "is_test" } }
+        default:
+            if !unchanged.contains(node.opType) { throw refuse("\(node.opType) is not known to keep its meaning across these opsets") }
+        }
+    }
+}

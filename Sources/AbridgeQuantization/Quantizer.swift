@@ -1,0 +1,113 @@
+import AbridgeData
+import AbridgeIR
+import AbridgePasses
+import AbridgeRuntime
+import Logging
+
+/// The result of quantizing a model.
+public struct QuantizationResult {
+    /// Every decision, with the statistics behind it.
+    public var plan: QuantizationPlan
+    /// Pre-processing passes that changed the model.
+    public var passesApplied: [String]
+    /// Opset of the default domain before and after (raised when a feature needs it).
+    public var opsetBefore: Int
+    public var opsetAfter: Int
+    /// Activations with NaN or infinite calibration values (ignored), by tensor name.
+    public var nonFiniteWarnings: [String: Int]
+}
+
+/// Static post-training quantization to the standard QDQ format (QuantizeLinear /
+/// DequantizeLinear pairs around compute ops; weights stored as integer initializers feeding a
+/// DequantizeLinear; biases int32 with scale = input scale × weight scale).
+///
+/// Flow: pre-processing passes → choose targets (`QuantizationTargets`) → calibrate by running
+/// the float model over the data with a `CalibrationObserver` (streamed) → plan (one
+/// `QuantParameters` per tensor) → rewrite (`QDQRewriter`) → raise the opset if needed.
+public struct Quantizer {
+    public var options: QuantizationOptions
+    public var logger: Logger
+
+    public init(options: QuantizationOptions, logger: Logger = Logger(label: "abridge.quantization")) {
+        self.options = options; self.logger = logger
+    }
+
+    /// Quantizes `model` in place.
+    /// - Parameters:
+    ///   - calibration: the calibration samples (needed unless `planIn` is given).
+    ///   - sampleLimit: use at most this many samples.
+    ///   - planIn: a plan to apply instead of calibrating.
+    ///   - progress: called with (done, total) during calibration.
+    /// - Throws: `QuantizationError`, `RuntimeError` (the float model cannot run), `DataError`.
+    public func quantize(_ model: Model, calibration: DataSet?, sampleLimit: Int? = nil, planIn: QuantizationPlan? = nil,
+                         progress: ((Int, Int) -> Void)? = nil) throws -> QuantizationResult {
+        guard model.graph != nil else { throw QuantizationError.invalidModel("the model has no graph") }
+        let opsetBefore = Int(model.opsetVersion(for: "") ?? 1)
+        if model.allGraphs.contains(where: { g in g.nodes.contains { ($0.opType == "QuantizeLinear" || $0.opType == "DequantizeLinear" || $0.opType == "QLinearConv" || $0.opType == "QLinearMatMul") && $0.normalizedDomain.isEmpty } }) {
+            throw QuantizationError.unsupported("the model already contains quantization operators (QuantizeLinear/DequantizeLinear/QLinear*); quantizing it again is refused")
+        }
+        let passes = try PassManager.run(PassManager.all, on: model)
+        let targets = try QuantizationTargets(model: model, options: options)
+        var plan = QuantizationPlan(activationType: options.activationType, weightType: options.weightType,
+                                    perChannel: options.perChannel, symmetricActivations: options.symmetricActivations,
+                                    method: options.method.label, calibrationSamples: 0)
+        plan.keptInFloat = targets.kept
+        var warnings: [String: Int] = [:]
+        var activationParams: [ObjectIdentifier: QuantParameters] = [:]
+        if let planIn {
+            for v in targets.roots {
+                if let p = planIn.activation(v.name) { activationParams[ObjectIdentifier(v)] = p }
+            }
+            plan.calibrationSamples = planIn.calibrationSamples
+            plan.entries = planIn.entries.filter { $0.role == "activation" }
+        } else {
+            guard let data = calibration else { throw QuantizationError.noCalibrationData }
+            let observer = CalibrationObserver(targets: targets.roots, method: options.method)
+            let session = try InferenceSession(model: model)
+            let total = Swift.min(data.count, sampleLimit ?? data.count)
+            guard total > 0 else { throw QuantizationError.noCalibrationData }
+            let inputs = session.requiredInputs
+            for i in 0..<total {
+                let feed = try data.feed(i..<(i + 1))
+                for v in inputs { if let f = feed[v.name] { observer.record(v, f) } }
+                _ = try session.run(feed, observer: observer)
+                progress?(i + 1, total)
+            }
+            plan.calibrationSamples = total
+            for v in targets.roots {
+                let key = ObjectIdentifier(v)
+                guard let s = observer.statistics[key] else {
+                    plan.keptInFloat.append(.init(node: nil, tensor: v.name, reason: "not a float tensor, or never computed on the calibration data"))
+                    continue
+                }
+                if s.nonFinite > 0 {
+                    warnings[v.name] = s.nonFinite
+                    logger.warning("activation '\(v.name)': \(s.nonFinite) NaN or infinite calibration values were ignored")
+                }
+                let (lo, hi) = s.range(options.method)
+                if Swift.max(abs(lo), abs(hi)) > options.maxActivationMagnitude {
+                    plan.keptInFloat.append(.init(node: nil, tensor: v.name, reason: "range [\(lo), \(hi)] is too wide for 8 bits (a mask or unnormalized path); kept in float"))
+                    continue
+                }
+                var p = QuantParameters.forRange(lo, hi, type: options.activationType, symmetric: options.symmetricActivations)
+                p.axis = nil
+                activationParams[key] = p
+                plan.entries.append(.init(tensor: v.name, role: "activation", parameters: p, observedMin: s.min, observedMax: s.max,
+                                          chosenMin: lo, chosenMax: hi, sharesWith: nil))
+            }
+        }
+        // Tensors sharing a root's parameters.
+        for v in targets.activations {
+            guard let root = targets.activationRoot[ObjectIdentifier(v)], root !== v, let p = activationParams[ObjectIdentifier(root)] else { continue }
+            activationParams[ObjectIdentifier(v)] = p
+            plan.entries.append(.init(tensor: v.name, role: "activation", parameters: p, observedMin: nil, observedMax: nil,
+                                      chosenMin: nil, chosenMax: nil, sharesWith: root.name))
+        }
+        var rewriter = QDQRewriter(model: model, options: options, activationParams: activationParams)
+        try rewriter.rewrite(targets, plan: &plan)
+        let needed = Swift.max(options.perChannel ? 13 : 10, options.activationType.minimumOpset, options.weightType.minimumOpset)
+        let opsetAfter = try OpsetUpgrade.ensure(model, atLeast: needed)
+        return QuantizationResult(plan: plan, passesApplied: passes, opsetBefore: opsetBefore, opsetAfter: opsetAfter,
+                                  nonFiniteWarnings: warnings)
+    }
+}
