@@ -11,6 +11,7 @@
 //   3 AbridgeRuntime                 interpreter, operator registry, one file per op
 //   4 AbridgeData                    .npy/.npz, TensorProto .pb test data, data sets -> runtime feeds
 //   4 AbridgePasses                  graph rewrites (BatchNorm folding, dead code, identity removal)
+//   4 AbridgeValidation              metrics and reports comparing an original and a converted model
 //   5 AbridgeQuantization            calibration, quantization plans, QDQ rewriting
 //   6 AbridgeCLI, abridge            commands
 import PackageDescription
@@ -26,6 +27,7 @@ let package = Package(
         .library(name: "AbridgeRuntime", targets: ["AbridgeRuntime"]),
         .library(name: "AbridgePasses", targets: ["AbridgePasses"]),
         .library(name: "AbridgeQuantization", targets: ["AbridgeQuantization"]),
+        .library(name: "AbridgeValidation", targets: ["AbridgeValidation"]),
         .library(name: "AbridgeCLI", targets: ["AbridgeCLI"]),
     ],
     dependencies: [
@@ -52,8 +54,10 @@ let package = Package(
         .target(name: "AbridgeQuantization", dependencies: ["AbridgeIR", "AbridgeRuntime", "AbridgeKernels", "AbridgePasses",
                                                             "AbridgeData",
                                                             .product(name: "Logging", package: "swift-log")]),
+        .target(name: "AbridgeValidation", dependencies: ["AbridgeIR", "AbridgeRuntime", "AbridgeData",
+                                                          .product(name: "Logging", package: "swift-log")]),
         .target(name: "AbridgeCLI", dependencies: ["AbridgeIR", "AbridgeONNX", "AbridgeData", "AbridgeRuntime",
-                                                   "AbridgePasses", "AbridgeQuantization",
+                                                   "AbridgePasses", "AbridgeQuantization", "AbridgeValidation",
                                                    "AbridgeSupport",
                                                    .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                                    .product(name: "Logging", package: "swift-log")]),
@@ -64,6 +68,7 @@ let package = Package(
         .testTarget(name: "AbridgeDataTests", dependencies: ["AbridgeData", "AbridgeIR"], exclude: ["Fixtures"]),
         .testTarget(name: "AbridgeRuntimeTests", dependencies: ["AbridgeRuntime", "AbridgeONNX", "AbridgeData", "AbridgeIR"]),
         .testTarget(name: "AbridgeCLITests", dependencies: ["AbridgeCLI"]),
+        .testTarget(name: "AbridgeValidationTests", dependencies: ["AbridgeValidation", "AbridgeRuntime", "AbridgeIR"]),
         .testTarget(name: "AbridgePassesTests", dependencies: ["AbridgePasses", "AbridgeIR", "AbridgeRuntime"]),
         .testTarget(name: "AbridgeQuantizationTests", dependencies: ["AbridgeQuantization", "AbridgeIR", "AbridgeRuntime", "AbridgeONNX"]),
     ]

@@ -11,9 +11,10 @@ import Synchronization
 /// for a fixed thread count, and in our tests also identical between 1 and 2 threads, but OpenBLAS does
 /// not promise the latter.
 public enum KernelThreads {
-    private static let storage = Atomic<Int>(1)
+    /// Starts at OpenBLAS's own default (`OPENBLAS_NUM_THREADS` or the core count) so both agree.
+    private static let storage = Atomic<Int>(max(1, Int(openblas_get_num_threads())))
 
-    /// Current number of worker threads (>= 1). Defaults to 1 until `set(_:)` is called.
+    /// Current number of worker threads (>= 1); OpenBLAS's default until `set(_:)` is called.
     public static var count: Int { storage.load(ordering: .relaxed) }
 
     /// Sets the number of worker threads for kernels and OpenBLAS (`openblas_set_num_threads`).
@@ -30,7 +31,7 @@ public enum ParallelFor {
     /// Splits `0..<count` into at most `KernelThreads.count` contiguous chunks of at least `minChunk`
     /// indices and calls `body` once per chunk, concurrently (`DispatchQueue.concurrentPerform`).
     ///
-    /// Chunk boundaries are `i * count / chunks` and depend only on `count`, `minChunk` and the thread
+    /// Chunk boundaries (`bounds(_:chunks:count:)`) depend only on `count`, `minChunk` and the thread
     /// count. `body` must write disjoint outputs for disjoint ranges. Runs inline when one chunk suffices.
     @inlinable
     public static func run(_ count: Int, minChunk: Int = 1, _ body: (Range<Int>) -> Void) {
