@@ -10,6 +10,11 @@ enum MethodChoice: String, ExpressibleByArgument, CaseIterable {
     case minmax, percentile, entropy
 }
 
+/// Quantization modes.
+enum ModeChoice: String, ExpressibleByArgument, CaseIterable {
+    case `static`, dynamic
+}
+
 /// `abridge quantize MODEL --calibration DATA -o OUT`: static post-training quantization to QDQ.
 struct QuantizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,6 +33,9 @@ struct QuantizeCommand: ParsableCommand {
 
     @Option(name: .shortAndLong, help: "The quantized .onnx file to write.")
     var output: String
+
+    @Option(name: .long, help: "static (QDQ with calibration, default) or dynamic (weights offline, activations at run time; no data).")
+    var mode: ModeChoice = .static
 
     @Option(name: .long, help: "Calibration data: an .npz (keys are input names, axis 0 the sample axis), a folder of .npz files, or ONNX test-data folders.")
     var calibration: String?
@@ -77,7 +85,7 @@ struct QuantizeCommand: ParsableCommand {
         guard QuantizedType(rawValue: activationType) != nil, activationType != "int32" else {
             throw ValidationError("--activation-type must be uint8, int8, uint16 or int16")
         }
-        if calibration == nil && planIn == nil { throw ValidationError("give --calibration DATA (or --plan-in PLAN)") }
+        if mode == .static && calibration == nil && planIn == nil { throw ValidationError("give --calibration DATA (or --plan-in PLAN), or use --mode dynamic") }
         if let n = calibrationSize, n < 1 { throw ValidationError("--calibration-size must be at least 1") }
         if !(0 < percentile && percentile <= 100) { throw ValidationError("--percentile must be in (0, 100]") }
     }
@@ -100,6 +108,11 @@ struct QuantizeCommand: ParsableCommand {
             options.opTypes.subtract(excludeOpTypes)
             options.excludeNodes = excludeNodes
             let planInValue = try planIn.map { try QuantizationPlan.read($0) }
+            if mode == .dynamic {
+                let result = try DynamicQuantizer(options: options, logger: console.logger).quantize(m)
+                try finish(m, result, console: console, inputBytes: inputBytes)
+                return
+            }
             let data: DataSet? = try calibration.map { path in
                 guard let graph = m.graph else { throw CLIError(status: .dataError, message: "\(model): no graph") }
                 return try DataSet(path: path, inputs: graph.inputs.filter { !$0.isInitializer })
@@ -108,6 +121,13 @@ struct QuantizeCommand: ParsableCommand {
             let result = try Quantizer(options: options, logger: console.logger)
                 .quantize(m, calibration: data, sampleLimit: calibrationSize, planIn: planInValue) { _, _ in progress.advance() }
             progress.finish()
+            try finish(m, result, console: console, inputBytes: inputBytes)
+        }
+    }
+
+    /// Writes the model and plan, and prints the report.
+    private func finish(_ m: Model, _ result: QuantizationResult, console: Console, inputBytes: Int) throws {
+        do {
             var write = WriteOptions()
             write.overwrite = force
             try OutputGuard.check(output: output, dataName: nil, inputs: [(model, m)])

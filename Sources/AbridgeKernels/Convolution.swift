@@ -116,6 +116,7 @@ public struct ConvPlan: Sendable {
         outSize = try ShapeMath.elementCount(g.output, kernel: name)
         xCount = try ShapeMath.elementCount(xShape, kernel: name)
         wCount = try ShapeMath.elementCount(wShape, kernel: name)
+        // Reject sizes whose output or im2col buffer would overflow `Int`.
         _ = try ShapeMath.elementCount(yShape, kernel: name)
         _ = try ShapeMath.elementCount([cPerGroup, kernelSize, max(inSize, outSize)], kernel: name)
     }

@@ -85,7 +85,7 @@ public struct MatMulPlan: Sendable {
         bStrides = Broadcast.alignedStrides(bBatchShape, to: batchShape.count)
         aCount = try ShapeMath.elementCount(aShape, kernel: "MatMul")
         bCount = try ShapeMath.elementCount(bShape, kernel: "MatMul")
-        _ = try ShapeMath.elementCount(outShape, kernel: "MatMul")
+        _ = try ShapeMath.elementCount(outShape, kernel: "MatMul") // rejects an overflowing output size
     }
 
     /// Checks operand and output buffer sizes. - Throws: `KernelError.bufferSize`.

@@ -18,7 +18,7 @@ struct ReductionLayout {
     init(shape: [Int], axes: [Int], keepDims: Bool, forceInnerOne: Bool = false, kernel: String) throws {
         let rank = shape.count
         let normalized = axes.isEmpty ? Array(0..<rank) : try ShapeMath.normalizeAxes(axes, rank: rank, kernel: kernel)
-        _ = try ShapeMath.elementCount(shape, kernel: kernel)
+        _ = try ShapeMath.elementCount(shape, kernel: kernel) // rejects negative or overflowing shapes
         let reducedSet = Set(normalized)
         outputShape = keepDims ? shape.enumerated().map { reducedSet.contains($0.offset) ? 1 : $0.element }
                                : shape.enumerated().filter { !reducedSet.contains($0.offset) }.map(\.element)

@@ -9,8 +9,9 @@ import AbridgeKernels
 /// to BOOL is `x != 0`. BFLOAT16, the float8/float6/float4 types and FLOAT8E8M0 go through FLOAT
 /// with AbridgeKernels' `FloatFormats` (round to nearest even; `saturate` (opset 19+, default 1)
 /// clamps out-of-range values to the largest finite value, as the spec's tables say;
-/// `round_mode` for FLOAT8E8M0, opset 24). INT4/UINT4/INT2/UINT2 targets round half to even and
-/// saturate to their range (the reference's `float32_to_4bit_unpacked`). STRING parses
+/// `round_mode` for FLOAT8E8M0, opset 24). INT4/UINT4/INT2/UINT2 targets truncate toward zero and
+/// wrap to their width, as the onnx 1.23.2 reference (`astype` of ml_dtypes) and its conformance
+/// data do. STRING parses
 /// (`strtod` syntax, "inf"/"nan" accepted) or prints (shortest round-trip form, numpy's `str`).
 enum CastOp {
     static let sinceVersions = [1, 6, 9, 13, 19, 21, 23, 24, 25]
@@ -79,12 +80,15 @@ enum CastOp {
             let f32 = f.dataType == .float ? f : try convert(f, to: .float)
             return try NumericDispatch.unary(f32, as: Float.self, into: type, UInt8.self) { FloatFormats.encodeE8M0($0, saturate: saturate, rounding: rounding) }
         case .int4, .int2, .uint4, .uint2:
+            // ml_dtypes semantics (the reference's `astype`): truncate toward zero, then wrap to
+            // the width (two's complement for the signed types).
             let bits = type.bitWidth ?? 4, signed = type == .int4 || type == .int2
-            let lo = signed ? -Double(1 << (bits - 1)) : 0, hi = signed ? Double((1 << (bits - 1)) - 1) : Double((1 << bits) - 1)
-            let d = f.dataType == .double ? f : try convert(f, to: .double)
-            return try NumericDispatch.unary(d, as: Double.self, into: type, UInt8.self) { v in
-                let r = v.isNaN ? 0 : Swift.min(Swift.max(v.rounded(.toNearestOrEven), lo), hi)
-                return UInt8(truncatingIfNeeded: Int(r))
+            let i = try convert(f, to: .int64)
+            let mask = Int64((1 << bits) - 1), signBit = Int64(1 << (bits - 1))
+            return try NumericDispatch.unary(i, as: Int64.self, into: type, UInt8.self) { v in
+                var w = v & mask
+                if signed && w & signBit != 0 { w -= 1 << bits }
+                return UInt8(truncatingIfNeeded: w)
             }
         default:
             throw RuntimeError.typeMismatch("Cast to \(type) is not supported")

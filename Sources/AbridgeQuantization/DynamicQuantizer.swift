@@ -1,0 +1,118 @@
+import AbridgeIR
+import AbridgePasses
+import AbridgeRuntime
+import Logging
+
+/// Dynamic quantization: weights quantized offline (int8, symmetric, per output column),
+/// activations quantized at run time, so no calibration data are needed.
+///
+/// `MatMul(x, W)` and `Gemm(x, W, b)` with a float initializer `W` become
+/// `DynamicQuantizeLinear(x) -> MatMulInteger(x_q, W_q, x_zp, W_zp) -> Cast(float) ->
+/// Mul(x_scale * W_scale) [-> Add(b)]`, the form onnxruntime's `quantize_dynamic` emits and
+/// runs with its integer kernels (uint8 activations × int8 weights). Conv stays in float:
+/// onnxruntime's ConvInteger has no kernel for int8 weights, so the report says so.
+public struct DynamicQuantizer {
+    public var options: QuantizationOptions
+    public var logger: Logger
+    public init(options: QuantizationOptions, logger: Logger = Logger(label: "abridge.quantization")) {
+        self.options = options; self.logger = logger
+    }
+
+    public func quantize(_ model: Model) throws -> QuantizationResult {
+        let opsetBefore = Int(model.opsetVersion(for: "") ?? 1)
+        let passes = try PassManager.run(PassManager.all, on: model)
+        var plan = QuantizationPlan(activationType: .uint8, weightType: .int8, perChannel: options.perChannel,
+                                    symmetricActivations: false, method: "dynamic", calibrationSamples: 0)
+        let names = NameAllocator(model: model)
+        for graph in model.graph?.allGraphs ?? [] {
+            for node in graph.nodes where node.normalizedDomain.isEmpty {
+                let label = node.name ?? node.label
+                switch node.opType {
+                case "Conv", "ConvTranspose":
+                    if options.opTypes.contains(node.opType) {
+                        plan.keptInFloat.append(.init(node: label, tensor: nil, reason: "dynamic mode keeps \(node.opType) in float (onnxruntime's ConvInteger has no int8-weight kernel)"))
+                    }
+                case "MatMul", "Gemm":
+                    guard options.opTypes.contains(node.opType) else { continue }
+                    try rewrite(node, in: graph, names: names, plan: &plan)
+                default: continue
+                }
+            }
+            for g in [graph] {
+                let inputs = Set(g.inputs.map(ObjectIdentifier.init))
+                g.initializers.removeAll { $0.uses.isEmpty && !inputs.contains(ObjectIdentifier($0)) && !g.outputs.contains($0) }
+                do { try g.sortTopologically() } catch { throw QuantizationError.invalidModel("\(error)") }
+            }
+        }
+        let after = try OpsetUpgrade.ensure(model, atLeast: 11)
+        return QuantizationResult(plan: plan, passesApplied: passes, opsetBefore: opsetBefore, opsetAfter: after, nonFiniteWarnings: [:])
+    }
+
+    private func rewrite(_ node: Node, in graph: Graph, names: NameAllocator, plan: inout QuantizationPlan) throws {
+        let label = node.name ?? node.label
+        guard node.inputs.count >= 2, let x = node.inputs[0], let wValue = node.inputs[1], let wTensor = wValue.initializer,
+              wTensor.elementType == .float, wTensor.dims.count == 2 else {
+            plan.keptInFloat.append(.init(node: label, tensor: nil, reason: "weight is not a 2-D float initializer"))
+            return
+        }
+        var transB = false
+        var bias: Value? = nil
+        if node.opType == "Gemm" {
+            if (node.attribute("transA")?.int ?? 0) != 0 || (node.attribute("alpha")?.float ?? 1) != 1 || (node.attribute("beta")?.float ?? 1) != 1 {
+                plan.keptInFloat.append(.init(node: label, tensor: nil, reason: "Gemm with transA, alpha or beta is kept in float"))
+                return
+            }
+            transB = (node.attribute("transB")?.int ?? 0) != 0
+            if node.inputs.count >= 3 { bias = node.inputs[2] }
+        }
+        var w = try TensorConversion.runtimeTensor(from: wTensor).elements(as: Float.self)
+        var shape = wTensor.dims.map { Int($0) }
+        if transB {   // [N, K] -> [K, N]
+            let (n, k) = (shape[0], shape[1])
+            var t = [Float](repeating: 0, count: w.count)
+            for i in 0..<n { for j in 0..<k { t[j * n + i] = w[i * k + j] } }
+            w = t; shape = [k, n]
+        }
+        let p = WeightQuantization.parameters(w, shape: shape, axis: options.perChannel ? 1 : nil, type: .int8)
+        let q = WeightQuantization.quantize(w, shape: shape, p)
+        let base = wValue.name
+        func initializer(_ t: RuntimeTensor, _ suffix: String) -> Value {
+            let v = Value(name: names.make(base + suffix))
+            v.initializer = TensorConversion.tensor(from: t, name: v.name)
+            graph.initializers.append(v)
+            return v
+        }
+        let wq = Value(name: names.make(base + "_quantized"))
+        wq.initializer = WeightQuantization.tensor(q, shape: shape, type: .int8, name: wq.name)
+        graph.initializers.append(wq)
+        let n = shape[1]
+        let wScale = initializer(RuntimeTensor(.float, shape: p.scale.count > 1 ? [n] : [], values: p.scale), "_scale")
+        let wZero = initializer(RuntimeTensor(.int8, shape: p.scale.count > 1 ? [n] : [], values: [Int8](repeating: 0, count: p.scale.count)), "_zero_point")
+        let out = node.outputs[0]
+        let xBase = x.name
+        let dql = Node(opType: "DynamicQuantizeLinear", name: names.make(xBase + "_DynamicQuantizeLinear"), inputs: [x],
+                       outputs: [names.make(xBase + "_quantized"), names.make(xBase + "_scale"), names.make(xBase + "_zero_point")])
+        let mmi = Node(opType: "MatMulInteger", name: names.make(label + "_MatMulInteger"), inputs: [dql.outputs[0], wq, dql.outputs[2], wZero],
+                       outputs: [names.make(out.name + "_int32")])
+        let cast = Node(opType: "Cast", name: names.make(label + "_Cast"), inputs: [mmi.outputs[0]], outputs: [names.make(out.name + "_cast")],
+                        attributes: [Attribute(name: "to", value: .int(Int64(DataType.float.rawValue)))])
+        let scaleMul = Node(opType: "Mul", name: names.make(label + "_scale_Mul"), inputs: [dql.outputs[1], wScale], outputs: [names.make(out.name + "_scale")])
+        let mul = Node(opType: "Mul", name: names.make(label + "_Mul"), inputs: [cast.outputs[0], scaleMul.outputs[0]], outputs: [names.make(out.name + "_scaled")])
+        var last = mul
+        var added = [dql, mmi, cast, scaleMul, mul]
+        if let bias {
+            let add = Node(opType: "Add", name: names.make(label + "_bias_Add"), inputs: [mul.outputs[0], bias], outputs: [names.make(out.name + "_biased")])
+            added.append(add); last = add
+        }
+        for a in added { graph.insert(a, before: node) }
+        // The final node takes over the original output (and its name).
+        let finalOut = last.outputs[0]
+        out.replaceAllUses(with: finalOut)
+        if let i = graph.outputs.firstIndex(where: { $0 === out }) { graph.outputs[i] = finalOut }
+        let originalName = out.name
+        try graph.remove([node])
+        finalOut.name = originalName
+        finalOut.type = out.type
+        plan.entries.append(.init(tensor: base, role: "weight", parameters: p))
+    }
+}
