@@ -13,6 +13,7 @@
 //   4 AbridgePasses                  graph rewrites (BatchNorm folding, dead code, identity removal)
 //   4 AbridgeValidation              metrics and reports comparing an original and a converted model
 //   5 AbridgeQuantization            calibration, quantization plans, QDQ rewriting
+//   5 AbridgePruning                 magnitude, N:M and channel pruning, least-squares recovery
 //   6 AbridgeCLI, abridge            commands
 import PackageDescription
 
@@ -28,6 +29,7 @@ let package = Package(
         .library(name: "AbridgePasses", targets: ["AbridgePasses"]),
         .library(name: "AbridgeQuantization", targets: ["AbridgeQuantization"]),
         .library(name: "AbridgeValidation", targets: ["AbridgeValidation"]),
+        .library(name: "AbridgePruning", targets: ["AbridgePruning"]),
         .library(name: "AbridgeCLI", targets: ["AbridgeCLI"]),
     ],
     dependencies: [
@@ -54,10 +56,12 @@ let package = Package(
         .target(name: "AbridgeQuantization", dependencies: ["AbridgeIR", "AbridgeRuntime", "AbridgeKernels", "AbridgePasses",
                                                             "AbridgeData",
                                                             .product(name: "Logging", package: "swift-log")]),
+        .target(name: "AbridgePruning", dependencies: ["AbridgeIR", "AbridgeRuntime", "AbridgeKernels", "AbridgePasses",
+                                                       "AbridgeData", .product(name: "Logging", package: "swift-log")]),
         .target(name: "AbridgeValidation", dependencies: ["AbridgeIR", "AbridgeRuntime", "AbridgeData",
                                                           .product(name: "Logging", package: "swift-log")]),
         .target(name: "AbridgeCLI", dependencies: ["AbridgeIR", "AbridgeONNX", "AbridgeData", "AbridgeRuntime",
-                                                   "AbridgePasses", "AbridgeQuantization", "AbridgeValidation",
+                                                   "AbridgePasses", "AbridgeQuantization", "AbridgeValidation", "AbridgePruning",
                                                    "AbridgeSupport",
                                                    .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                                    .product(name: "Logging", package: "swift-log")]),
@@ -68,6 +72,7 @@ let package = Package(
         .testTarget(name: "AbridgeDataTests", dependencies: ["AbridgeData", "AbridgeIR"], exclude: ["Fixtures"]),
         .testTarget(name: "AbridgeRuntimeTests", dependencies: ["AbridgeRuntime", "AbridgeONNX", "AbridgeData", "AbridgeIR"]),
         .testTarget(name: "AbridgeCLITests", dependencies: ["AbridgeCLI"]),
+        .testTarget(name: "AbridgePruningTests", dependencies: ["AbridgePruning", "AbridgeRuntime", "AbridgeIR"]),
         .testTarget(name: "AbridgeValidationTests", dependencies: ["AbridgeValidation", "AbridgeRuntime", "AbridgeIR"]),
         .testTarget(name: "AbridgePassesTests", dependencies: ["AbridgePasses", "AbridgeIR", "AbridgeRuntime"]),
         .testTarget(name: "AbridgeQuantizationTests", dependencies: ["AbridgeQuantization", "AbridgeIR", "AbridgeRuntime", "AbridgeONNX"]),

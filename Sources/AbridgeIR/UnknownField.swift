@@ -5,7 +5,8 @@ public struct UnknownField: Hashable, Sendable {
     public var fieldNumber: UInt32
     /// Wire type (0 varint, 1 64-bit, 2 length-delimited, 5 32-bit).
     public var wireType: UInt32
-    /// The payload as on the wire (without the tag; for wire type 2 without the length prefix).
+    /// The payload as on the wire after the tag; for wire type 2 this includes the length prefix
+    /// (protobuf-c keeps and re-emits it so), e.g. `[2, 0x68, 0x69]` for the bytes "hi".
     public var payload: [UInt8]
     public init(fieldNumber: UInt32, wireType: UInt32, payload: [UInt8]) {
         self.fieldNumber = fieldNumber; self.wireType = wireType; self.payload = payload

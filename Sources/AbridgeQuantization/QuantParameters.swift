@@ -15,8 +15,8 @@ public struct QuantParameters: Codable, Sendable, Equatable {
 
     /// Asymmetric parameters covering `[min(rmin, 0), max(rmax, 0)]` (zero must be exact):
     /// `scale = (rmax - rmin) / (qmax - qmin)`, `zeroPoint = round(qmin - rmin / scale)`
-    /// clamped to the type's range. Symmetric: `scale = max(|rmin|, |rmax|) / ((qmax - qmin) / 2)`,
-    /// zero point at the range's middle (0 for signed types). A zero range gets scale 1 so the
+    /// clamped to the type's range. Symmetric: `scale = max(|rmin|, |rmax|) / qmax` for signed types (zero point 0),
+    /// `/ ((qmax - qmin) / 2)` with the middle zero point for unsigned ones. A zero range gets scale 1 so the
     /// result is always valid (the ONNX spec requires a positive scale).
     public static func forRange(_ rmin: Float, _ rmax: Float, type: QuantizedType, symmetric: Bool) -> QuantParameters {
         let lo = Swift.min(rmin.isFinite ? rmin : 0, 0)
@@ -24,7 +24,7 @@ public struct QuantParameters: Codable, Sendable, Equatable {
         let qmin = Float(type.range.lowerBound), qmax = Float(type.range.upperBound)
         if symmetric {
             let m = Swift.max(abs(lo), abs(hi))
-            let scale = m > 0 ? m / ((qmax - qmin) / 2) : 1
+            let scale = m > 0 ? m / (qmin < 0 ? qmax : (qmax - qmin) / 2) : 1
             let zp: Int32 = type.range.lowerBound < 0 ? 0 : Int32((qmax + qmin + 1) / 2)
             return QuantParameters(type: type, scale: [scale], zeroPoint: [zp])
         }

@@ -5,10 +5,12 @@ import AbridgeRuntime
 /// Symmetric quantization of weights and int32 quantization of biases.
 enum WeightQuantization {
     /// Quantizes `w` (`shape`) symmetrically, one scale per index of `axis` (nil: per tensor):
-    /// `scale_c = max|w_c| / ((qmax - qmin) / 2)` (1 for an all-zero channel), zero point 0 for
-    /// signed types, values rounded half to even and saturated (ONNX QuantizeLinear).
+    /// `scale_c = max|w_c| / qmax` for signed types (the restricted range [-127, 127] for int8,
+    /// as onnxruntime's symmetric weights), `max|w_c| / ((qmax - qmin) / 2)` with the middle zero
+    /// point for unsigned ones; 1 for an all-zero channel. Values are rounded half to even and
+    /// saturated (ONNX QuantizeLinear).
     static func parameters(_ w: [Float], shape: [Int], axis: Int?, type: QuantizedType) -> QuantParameters {
-        let half = Float(type.range.upperBound - type.range.lowerBound) / 2
+        let half = type.range.lowerBound < 0 ? Float(type.range.upperBound) : Float(type.range.upperBound - type.range.lowerBound) / 2
         let zp: Int32 = type.range.lowerBound < 0 ? 0 : Int32((type.range.upperBound + 1) / 2)
         guard let axis else {
             let m = w.reduce(Float(0)) { Swift.max($0, abs($1)) }

@@ -1,0 +1,2 @@
+/// Pruning: magnitude, N:M and structured channel pruning with least-squares recovery.
+public enum AbridgePruning {}

@@ -1,2 +1,0 @@
-/// Metrics comparing an original and a converted model (the compare command).
-public enum AbridgeValidation {}

@@ -1,0 +1,250 @@
+"""abridge quantize: QDQ models that onnx.checker accepts, onnxruntime fuses and runs accurately.
+
+Oracles: onnx.checker, onnxruntime (optimized graph, outputs), onnxruntime's own quantize_static
+on the same calibration data (the accuracy anchor), numpy for the small hand-checked cases.
+"""
+import json
+import os
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from qhelpers import SAMPLES, metric, ort_quantize_static, outputs, session
+
+SAMPLE_NAMES = ["digits-mlp", "digits-cnn", "tiny-lm"]
+
+
+def quantize(abridge, model, out, *args):
+    p = abridge("quantize", model, "-o", out, "--force", *args)
+    if p.returncode == 69 and "not supported" in p.stderr:
+        pytest.skip(f"runtime lacks an operator: {p.stderr.strip()}")
+    assert p.returncode == 0, p.stderr
+    return p
+
+
+@pytest.fixture(scope="module")
+def quantized(tmp_path_factory, abridge):
+    """Each sample quantized with the default settings (per-channel, MinMax, uint8/int8)."""
+    d = tmp_path_factory.mktemp("q")
+    out = {}
+    for name in SAMPLE_NAMES:
+        path = d / f"{name}.onnx"
+        p = abridge("quantize", SAMPLES / f"{name}.onnx", "--calibration", SAMPLES / f"{name}.calib.npz",
+                    "-o", path, "--plan-out", d / f"{name}.plan.json", "--quiet")
+        out[name] = (path, p)
+    return out
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_checker_fusion_and_size(name, quantized, tmp_path):
+    path, p = quantized[name]
+    if p.returncode == 69:
+        pytest.skip(p.stderr.strip())
+    assert p.returncode == 0, p.stderr
+    onnx.checker.check_model(onnx.load(str(path)), full_check=True)
+    opt = tmp_path / "opt.onnx"
+    outputs(path, np.load(SAMPLES / f"{name}.test.npz"), optimized=opt)
+    ops = {n.op_type for n in onnx.load(str(opt)).graph.node}
+    # onnxruntime fuses DQ -> Conv/Gemm/MatMul -> Q node units into integer kernels.
+    assert ops & {"QLinearConv", "QGemm", "QLinearMatMul", "MatMulIntegerToFloat"}, ops
+    ratio = os.path.getsize(path) / os.path.getsize(SAMPLES / f"{name}.onnx")
+    assert ratio <= 0.3 + (0.05 if name == "digits-cnn" else 0), f"size ratio {ratio:.3f}"
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_accuracy_against_onnxruntime_quantizer(name, quantized, tmp_path):
+    path, p = quantized[name]
+    if p.returncode == 69:
+        pytest.skip(p.stderr.strip())
+    kind, float_value = metric(name, SAMPLES / f"{name}.onnx")
+    _, ours = metric(name, path)
+    ort_path = tmp_path / "ort.onnx"
+    ort_quantize_static(name, ort_path, per_channel=True)
+    _, theirs = metric(name, ort_path)
+    if kind == "accuracy":
+        assert float_value - ours <= (float_value - theirs) + 0.005, (float_value, ours, theirs)
+    else:
+        assert ours <= float_value * 1.02, f"perplexity {ours} vs float {float_value}: more than 2% worse"
+        assert ours <= theirs * 1.005, (float_value, ours, theirs)
+
+
+def test_plan_round_trip(abridge, quantized, tmp_path):
+    path, p = quantized["digits-mlp"]
+    assert p.returncode == 0, p.stderr
+    plan = path.parent / "digits-mlp.plan.json"
+    again = tmp_path / "again.onnx"
+    quantize(abridge, SAMPLES / "digits-mlp.onnx", again, "--plan-in", plan)
+    assert open(again, "rb").read() == open(path, "rb").read()
+
+
+def test_deterministic(abridge, tmp_path):
+    a, b = tmp_path / "a.onnx", tmp_path / "b.onnx"
+    for out in (a, b):
+        quantize(abridge, SAMPLES / "digits-mlp.onnx", out, "--calibration", SAMPLES / "digits-mlp.calib.npz", "--quiet")
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_dynamic_mode(abridge, tmp_path):
+    out = tmp_path / "d.onnx"
+    quantize(abridge, SAMPLES / "digits-mlp.onnx", out, "--mode", "dynamic")
+    onnx.checker.check_model(onnx.load(str(out)), full_check=True)
+    _, float_acc = metric("digits-mlp", SAMPLES / "digits-mlp.onnx")
+    _, acc = metric("digits-mlp", out)
+    assert float_acc - acc <= 0.01
+
+
+def test_input_untouched_and_existing_output_refused(abridge, tmp_path):
+    model = SAMPLES / "digits-mlp.onnx"
+    before = model.read_bytes()
+    out = tmp_path / "q.onnx"
+    out.write_bytes(b"keep")
+    p = abridge("quantize", model, "--calibration", SAMPLES / "digits-mlp.calib.npz", "-o", out)
+    assert p.returncode == 73 and out.read_bytes() == b"keep"
+    assert model.read_bytes() == before
+
+
+# ---- small hand-checked cases -------------------------------------------------------------
+
+def save(graph, path, opset=17):
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    m.ir_version = 8
+    onnx.save(m, str(path))
+
+
+def calib_npz(path, **arrays):
+    np.savez(path, **arrays)
+
+
+def dq_params(model, weight_prefix):
+    inits = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
+    return inits
+
+
+def test_conv_tiny_weights_large_bias(abridge, tmp_path):
+    rng = np.random.default_rng(0)
+    w = (rng.standard_normal((4, 2, 3, 3)) * 1e-7).astype(np.float32)
+    b = np.array([5.0, -5.0, 4.0, 3.0], np.float32)
+    g = helper.make_graph([helper.make_node("Conv", ["x", "w", "b"], ["y"], pads=[1, 1, 1, 1])], "g",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 2, 5, 5])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 4, 5, 5])],
+                          [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")])
+    save(g, tmp_path / "m.onnx")
+    x = rng.standard_normal((20, 2, 5, 5)).astype(np.float32)
+    calib_npz(tmp_path / "c.npz", x=x)
+    quantize(abridge, tmp_path / "m.onnx", tmp_path / "q.onnx", "--calibration", tmp_path / "c.npz")
+    y = session(tmp_path / "q.onnx").run(None, {"x": x[:1]})[0]
+    # The output is bias-dominated: every channel must stay within 1% of its bias.
+    for c in range(4):
+        assert abs(y[0, c].mean() - b[c]) <= 0.01 * abs(b[c]), (c, y[0, c].mean(), b[c])
+
+
+@pytest.mark.parametrize("group", [1, 2])
+def test_conv_transpose_per_channel_axis1(abridge, tmp_path, group):
+    rng = np.random.default_rng(1)
+    c_in, m_per_group = 4, 3
+    w = rng.standard_normal((c_in, m_per_group, 3, 3)).astype(np.float32)
+    w[:, 0] *= 10  # channel 0 of axis 1 has a much larger range: per-tensor would lose the others
+    b = rng.standard_normal(m_per_group * group).astype(np.float32)
+    g = helper.make_graph([helper.make_node("ConvTranspose", ["x", "w", "b"], ["y"], group=group)], "g",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", c_in, 4, 4])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+                          [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")])
+    save(g, tmp_path / "m.onnx")
+    x = rng.standard_normal((16, c_in, 4, 4)).astype(np.float32)
+    calib_npz(tmp_path / "c.npz", x=x)
+    quantize(abridge, tmp_path / "m.onnx", tmp_path / "q.onnx", "--calibration", tmp_path / "c.npz")
+    q = onnx.load(str(tmp_path / "q.onnx"))
+    dq = [n for n in q.graph.node if n.op_type == "DequantizeLinear" and n.input[0].startswith("w")]
+    assert len(dq) == 1
+    axis = [a.i for a in dq[0].attribute if a.name == "axis"]
+    assert axis == [1]
+    inits = {i.name: numpy_helper.to_array(i) for i in q.graph.initializer}
+    scale = inits[dq[0].input[1]]
+    assert scale.shape == (m_per_group,)
+    np.testing.assert_allclose(scale, np.abs(w).max(axis=(0, 2, 3)) / 127, rtol=1e-6)
+    ref = session(tmp_path / "m.onnx").run(None, {"x": x[:2]})[0]
+    got = session(tmp_path / "q.onnx").run(None, {"x": x[:2]})[0]
+    assert np.abs(ref - got).max() <= 0.05 * np.abs(ref).max()
+
+
+def test_gemm_transb_and_shared_weight(abridge, tmp_path):
+    rng = np.random.default_rng(2)
+    w = rng.standard_normal((6, 8)).astype(np.float32)  # [N, K] with transB = 1
+    w[3] *= 20
+    nodes = [helper.make_node("Gemm", ["x", "w"], ["h"], transB=1),
+             helper.make_node("Relu", ["h"], ["r"]),
+             helper.make_node("Gemm", ["x2", "w"], ["h2"], transB=1),
+             helper.make_node("Add", ["r", "h2"], ["y"])]
+    g = helper.make_graph(nodes, "g",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 8]),
+                           helper.make_tensor_value_info("x2", TensorProto.FLOAT, ["N", 8])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 6])],
+                          [numpy_helper.from_array(w, "w")])
+    save(g, tmp_path / "m.onnx")
+    x = rng.standard_normal((32, 8)).astype(np.float32)
+    x2 = rng.standard_normal((32, 8)).astype(np.float32)
+    calib_npz(tmp_path / "c.npz", x=x, x2=x2)
+    quantize(abridge, tmp_path / "m.onnx", tmp_path / "q.onnx", "--calibration", tmp_path / "c.npz")
+    q = onnx.load(str(tmp_path / "q.onnx"))
+    dqs = [n for n in q.graph.node if n.op_type == "DequantizeLinear" and n.input[0].startswith("w")]
+    assert len(dqs) == 2, "one DequantizeLinear per consumer of the shared weight"
+    assert len({n.input[0] for n in dqs}) == 1, "the shared weight is stored once"
+    consumers = [sum(dq.output[0] in n.input for n in q.graph.node) for dq in dqs]
+    assert consumers == [1, 1]
+    for dq in dqs:
+        assert [a.i for a in dq.attribute if a.name == "axis"] == [0]  # transB = 1: output axis is 0
+    ref = session(tmp_path / "m.onnx").run(None, {"x": x, "x2": x2})[0]
+    got = session(tmp_path / "q.onnx").run(None, {"x": x, "x2": x2})[0]
+    assert np.abs(ref - got).max() <= 0.05 * np.abs(ref).max()
+
+
+def test_constant_activation_and_nan_samples(abridge, tmp_path):
+    rng = np.random.default_rng(3)
+    w = rng.standard_normal((4, 3)).astype(np.float32)
+    g = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"])], "g",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 4])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 3])],
+                          [numpy_helper.from_array(w, "w")])
+    save(g, tmp_path / "m.onnx")
+    # A constant (all-zero) activation still gets a valid positive scale.
+    calib_npz(tmp_path / "zeros.npz", x=np.zeros((8, 4), np.float32))
+    quantize(abridge, tmp_path / "m.onnx", tmp_path / "q0.onnx", "--calibration", tmp_path / "zeros.npz")
+    q = onnx.load(str(tmp_path / "q0.onnx"))
+    onnx.checker.check_model(q, full_check=True)
+    scales = [numpy_helper.to_array(i) for i in q.graph.initializer if i.name.endswith("_scale")]
+    assert all((s > 0).all() and np.isfinite(s).all() for s in scales)
+    # NaN samples are ignored with a warning naming the tensor; the range comes from the rest.
+    x = rng.uniform(-1, 1, (8, 4)).astype(np.float32)
+    x[2, 1] = np.nan
+    calib_npz(tmp_path / "nan.npz", x=x)
+    p = quantize(abridge, tmp_path / "m.onnx", tmp_path / "q1.onnx", "--calibration", tmp_path / "nan.npz", "--plan-out", tmp_path / "p.json")
+    assert "'x'" in p.stderr and "NaN" in p.stderr
+    plan = json.loads((tmp_path / "p.json").read_text())
+    entry = next(e for e in plan["entries"] if e["tensor"] == "x")
+    assert entry["observedMin"] == pytest.approx(float(np.nanmin(x)))
+    assert entry["observedMax"] == pytest.approx(float(np.nanmax(x)))
+
+
+def test_calibration_samples_of_two_spatial_sizes(abridge, tmp_path):
+    rng = np.random.default_rng(4)
+    w = rng.standard_normal((3, 2, 3, 3)).astype(np.float32)
+    g = helper.make_graph([helper.make_node("Conv", ["x", "w"], ["y"]), helper.make_node("GlobalAveragePool", ["y"], ["z"])], "g",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, "H", "W"])],
+                          [helper.make_tensor_value_info("z", TensorProto.FLOAT, [1, 3, 1, 1])],
+                          [numpy_helper.from_array(w, "w")])
+    save(g, tmp_path / "m.onnx")
+    folder = tmp_path / "calib"
+    folder.mkdir()
+    small = rng.uniform(-1, 1, (1, 2, 6, 6)).astype(np.float32)
+    large = rng.uniform(-3, 3, (1, 2, 10, 10)).astype(np.float32)
+    np.savez(folder / "a.npz", x=small)
+    np.savez(folder / "b.npz", x=large)
+    quantize(abridge, tmp_path / "m.onnx", tmp_path / "q.onnx", "--calibration", folder, "--plan-out", tmp_path / "p.json")
+    plan = json.loads((tmp_path / "p.json").read_text())
+    entry = next(e for e in plan["entries"] if e["tensor"] == "x")
+    # MinMax over both samples: the range is the union.
+    assert entry["observedMin"] == pytest.approx(float(min(small.min(), large.min())))
+    assert entry["observedMax"] == pytest.approx(float(max(small.max(), large.max())))
+    session(tmp_path / "q.onnx").run(None, {"x": small})
