@@ -73,13 +73,14 @@ def energy_delta(zones, before, after):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--models", nargs="+", required=True)
-    p.add_argument("--single", required=True)
-    p.add_argument("--batch", required=True)
-    p.add_argument("--runs", type=int, required=True)
-    p.add_argument("--throughput-runs", type=int, required=True)
+    p.add_argument("--check", action="store_true", help="only check that onnxruntime imports; print its version")
+    p.add_argument("--models", nargs="+")
+    p.add_argument("--single")
+    p.add_argument("--batch")
+    p.add_argument("--runs", type=int, default=20)
+    p.add_argument("--throughput-runs", type=int, default=5)
     p.add_argument("--warmup", type=int, default=3)
-    p.add_argument("--threads", type=int, required=True)
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     args = p.parse_args()
     try:
         import numpy as np
@@ -87,6 +88,11 @@ def main():
     except ImportError as e:
         print(f"onnxruntime is not available to {sys.executable}: {e} (pip install onnxruntime)", file=sys.stderr)
         return 3
+    if args.check:
+        print(ort.__version__)
+        return 0
+    if not (args.models and args.single and args.batch):
+        p.error("--models, --single and --batch are required")
     single = dict(np.load(args.single))
     batch = dict(np.load(args.batch))
     zones, reason = rapl_zones()

@@ -36,13 +36,13 @@ struct GroupNormalization: OperatorKernel {
         }
         let fx = try FloatOperand.asFloat(x)
         let y = try RuntimeTensor.allocate(.float, x.shape)
-        let eps = epsilon, groups = self.groups
+        let eps = epsilon, groupCount = groups
         try FloatOperand.guarded("GroupNormalization") {
             try fx.withUnsafeBuffer(as: Float.self) { px in
                 try scale.withUnsafeBufferPointer { ps in
                     try bias.withUnsafeBufferPointer { pb in
                         try y.withUnsafeMutableBuffer(as: Float.self) {
-                            try Normalization.groupNorm(px, shape: x.shape, groups: groups, scale: ps, bias: pb, epsilon: eps, into: $0)
+                            try Normalization.groupNorm(px, shape: x.shape, groups: groupCount, scale: ps, bias: pb, epsilon: eps, into: $0)
                         }
                     }
                 }

@@ -1,2 +1,0 @@
-/// Pruning: magnitude, N:M and structured channel pruning with least-squares recovery.
-public enum AbridgePruning {}

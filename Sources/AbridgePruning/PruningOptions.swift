@@ -1,0 +1,92 @@
+import Foundation
+
+/// What to remove.
+public enum PruningPattern: Equatable, Sendable, CustomStringConvertible {
+    /// Individual weights with the smallest magnitude (unstructured).
+    case unstructured
+    /// In every group of `m` consecutive weights along the reduction axis keep the `n` largest
+    /// (semi-structured N:M sparsity; 2:4 is what sparse tensor cores accelerate).
+    case nOfM(n: Int, m: Int)
+    /// Whole output channels (Conv filters, Gemm/MatMul output columns), removed from the graph.
+    case channels
+
+    /// Parses `unstructured`, `channels` or `N:M`.
+    /// - Throws: `PruningError.invalidOption` for anything else or `N >= M`, `N < 1`.
+    public init(parsing text: String) throws {
+        switch text.lowercased() {
+        case "unstructured": self = .unstructured
+        case "channels", "channel": self = .channels
+        default:
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, let n = Int(parts[0]), let m = Int(parts[1]) else {
+                throw PruningError.invalidOption("--pattern must be unstructured, channels or N:M (such as 2:4), not '\(text)'")
+            }
+            guard n >= 1, m >= 2, n < m, m <= 1024 else {
+                throw PruningError.invalidOption("--pattern \(text): N:M needs 1 <= N < M <= 1024")
+            }
+            self = .nOfM(n: n, m: m)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .unstructured: return "unstructured"
+        case .nOfM(let n, let m): return "\(n):\(m)"
+        case .channels: return "channels"
+        }
+    }
+}
+
+/// Whether one magnitude threshold is chosen per layer or across all prunable weights.
+public enum PruningScope: String, Sendable, CaseIterable { case layer, global }
+
+/// The norm ranking output channels.
+public enum ChannelNorm: String, Sendable, CaseIterable { case l1, l2 }
+
+/// How a pruned weight is stored.
+public enum SparseStorage: String, Sendable, CaseIterable {
+    /// Sparse initializer only when it is smaller than the dense tensor (the default).
+    case auto
+    /// Always a sparse initializer (COO, linearized INT64 indices).
+    case sparse
+    /// Always a dense initializer (zeros stored).
+    case dense
+}
+
+/// Every setting of a pruning run.
+public struct PruningOptions: Sendable {
+    public var pattern: PruningPattern = .unstructured
+    /// Fraction of weights (unstructured) or output channels (channels) to remove, in [0, 1).
+    /// Ignored by N:M, whose sparsity is `1 - N/M`.
+    public var sparsity: Double = 0.5
+    public var scope: PruningScope = .layer
+    public var norm: ChannelNorm = .l1
+    public var storage: SparseStorage = .auto
+    /// Node names or regular expressions (whole-name match) of layers left dense.
+    public var excludeNodes: [String] = []
+    /// Leave the first and the last prunable layer (in topological order) untouched.
+    public var keepFirstLast = false
+    /// Ridge strength relative to the mean diagonal of `XᵀX`: `λ = ridge · trace(XᵀX) / D`.
+    public var ridge: Double = 1e-3
+    /// Samples per batch when running calibration data (when the data and model allow it).
+    public var batchSize: Int = 16
+    /// Use at most this many calibration samples.
+    public var calibrationLimit: Int?
+
+    public init() {}
+
+    /// Checks ranges.
+    /// - Throws: `PruningError.invalidOption`.
+    public func validate() throws {
+        if case .nOfM = pattern {} else if !(0 <= sparsity && sparsity < 1) {
+            throw PruningError.invalidOption("--sparsity must be in [0, 1), not \(sparsity)")
+        }
+        guard ridge >= 0, ridge.isFinite else { throw PruningError.invalidOption("--ridge must be >= 0") }
+        guard batchSize >= 1 else { throw PruningError.invalidOption("batch size must be at least 1") }
+        for p in excludeNodes {
+            do { _ = try NSRegularExpression(pattern: "^(?:\(p))$") } catch {
+                throw PruningError.invalidOption("--exclude-nodes: '\(p)' is not a valid regular expression")
+            }
+        }
+    }
+}
