@@ -7,7 +7,7 @@ public struct AbridgeCommand: ParsableCommand {
         commandName: "abridge",
         abstract: "Make ONNX models smaller and faster, and prove the result is still right.",
         version: AbridgeVersion.string,
-        subcommands: [InspectCommand.self, ConvertCommand.self, RunCommand.self, QuantizeCommand.self])
+        subcommands: [InspectCommand.self, ConvertCommand.self, RunCommand.self, QuantizeCommand.self, CompareCommand.self, PruneCommand.self])
     public init() {}
 }
 

@@ -1,6 +1,7 @@
 import AbridgeData
 import AbridgeIR
 import AbridgePasses
+import AbridgePruning
 import AbridgeQuantization
 import AbridgeRuntime
 import AbridgeONNX
@@ -56,6 +57,11 @@ enum ErrorReport {
             case .unsupported: return .unavailable
             }
         case is PassError: return .dataError
+        case let e as PruningError:
+            switch e {
+            case .invalidOption: return .usage
+            case .invalidModel, .unsupportedTensor, .recoveryFailed: return .dataError
+            }
         case let e as DataError:
             switch e.kind {
             case .io: return .noInput

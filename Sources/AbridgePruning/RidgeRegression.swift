@@ -27,11 +27,27 @@ public struct RidgeAccumulator {
     public private(set) var xty: [Double]
     /// Rows accumulated so far.
     public private(set) var rows = 0
+    /// `Σ Y[:, o]²` per output, for residuals.
+    public private(set) var ySquared: [Double]
 
     public init(inputs: Int, outputs: Int) {
         self.inputs = inputs; self.outputs = outputs
         xtx = [Double](repeating: 0, count: inputs * inputs)
         xty = [Double](repeating: 0, count: inputs * outputs)
+        ySquared = [Double](repeating: 0, count: outputs)
+    }
+
+    /// `‖X w − Y[:, o]‖²` from the accumulated sums: `wᵀGw − 2 wᵀH[:, o] + ‖Y[:, o]‖²`.
+    public func residual(_ w: [Double], output o: Int) -> Double {
+        let d = inputs
+        var quad = 0.0, lin = 0.0
+        for i in 0..<d where w[i] != 0 {
+            var s = 0.0
+            for j in 0..<d where w[j] != 0 { s += xtx[i * d + j] * w[j] }
+            quad += w[i] * s
+            lin += w[i] * xty[i * outputs + o]
+        }
+        return Swift.max(0, quad - 2 * lin + ySquared[o])
     }
 
     /// Adds `rows` rows: `x` row-major `[rows, D]`, `y` row-major `[rows, O]` (through BLAS dgemm).
@@ -39,6 +55,7 @@ public struct RidgeAccumulator {
     public mutating func add(x: [Double], y: [Double], rows n: Int) throws {
         guard n > 0 else { return }
         let d = inputs, o = outputs
+        for r in 0..<n { for j in 0..<o { ySquared[j] += y[r * o + j] * y[r * o + j] } }
         try x.withUnsafeBufferPointer { px in
             try xtx.withUnsafeMutableBufferPointer { pg in
                 try Gemm.dgemm(transA: true, transB: false, m: d, n: d, k: n, alpha: 1, a: px, lda: d, b: px, ldb: d,

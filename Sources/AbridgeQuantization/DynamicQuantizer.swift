@@ -82,16 +82,16 @@ public struct DynamicQuantizer {
             graph.initializers.append(v)
             return v
         }
-        let wq = Value(name: names.make(base + "_quantized"))
+        let wq = Value(name: names.make(base + "_q"))
         wq.initializer = WeightQuantization.tensor(q, shape: shape, type: .int8, name: wq.name)
         graph.initializers.append(wq)
         let n = shape[1]
         let wScale = initializer(RuntimeTensor(.float, shape: p.scale.count > 1 ? [n] : [], values: p.scale), "_scale")
-        let wZero = initializer(RuntimeTensor(.int8, shape: p.scale.count > 1 ? [n] : [], values: [Int8](repeating: 0, count: p.scale.count)), "_zero_point")
+        let wZero = initializer(RuntimeTensor(.int8, shape: p.scale.count > 1 ? [n] : [], values: [Int8](repeating: 0, count: p.scale.count)), "_zp")
         let out = node.outputs[0]
         let xBase = x.name
         let dql = Node(opType: "DynamicQuantizeLinear", name: names.make(xBase + "_DynamicQuantizeLinear"), inputs: [x],
-                       outputs: [names.make(xBase + "_quantized"), names.make(xBase + "_scale"), names.make(xBase + "_zero_point")])
+                       outputs: [names.make(xBase + "_q"), names.make(xBase + "_scale"), names.make(xBase + "_zp")])
         let mmi = Node(opType: "MatMulInteger", name: names.make(label + "_MatMulInteger"), inputs: [dql.outputs[0], wq, dql.outputs[2], wZero],
                        outputs: [names.make(out.name + "_int32")])
         let cast = Node(opType: "Cast", name: names.make(label + "_Cast"), inputs: [mmi.outputs[0]], outputs: [names.make(out.name + "_cast")],

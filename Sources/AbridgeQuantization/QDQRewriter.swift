@@ -18,27 +18,42 @@ struct QDQRewriter {
     }
 
     /// Scale/zero-point initializers of `p` in `graph`.
-    private func parameterInitializers(_ base: String, _ p: QuantParameters, in graph: Graph) -> (Value, Value) {
+    /// Scale and zero-point initializers. With `omitZeroZeroPoint`, a signed type whose zero
+    /// points are all 0 gets no zero-point tensor (DequantizeLinear's default is 0 of the input
+    /// type), which saves a tensor the size of the scales.
+    private func parameterInitializers(_ base: String, _ p: QuantParameters, in graph: Graph,
+                                       omitZeroZeroPoint: Bool = false) -> (Value, Value?) {
         let perChannel = p.scale.count > 1 || p.axis != nil
         let shape = perChannel ? [p.scale.count] : []
         let scale = Value(name: names.make(base + "_scale"))
         scale.initializer = TensorConversion.tensor(from: RuntimeTensor(.float, shape: shape, values: p.scale), name: scale.name)
-        let zp = Value(name: names.make(base + "_zero_point"))
+        if omitZeroZeroPoint && p.type.range.lowerBound < 0 && p.zeroPoint.allSatisfy({ $0 == 0 }) {
+            graph.initializers.append(scale)
+            return (scale, nil)
+        }
+        let zp = Value(name: names.make(base + "_zp"))
         zp.initializer = WeightQuantization.tensor(p.zeroPoint, shape: shape, type: p.type, name: zp.name)
         graph.initializers.append(scale)
         graph.initializers.append(zp)
         return (scale, zp)
     }
 
-    private func dequantize(_ q: Value, _ scale: Value, _ zp: Value, axis: Int?, base: String, in graph: Graph) -> Node {
+    private func dequantize(_ q: Value, _ scale: Value, _ zp: Value?, axis: Int?, base: String, in graph: Graph) -> Node {
         var attrs: [Attribute] = []
         if let axis { attrs.append(Attribute(name: "axis", value: .int(Int64(axis)))) }
-        let dq = Node(opType: "DequantizeLinear", name: names.make(base + "_DequantizeLinear"), inputs: [q, scale, zp],
-                      outputs: [names.make(base + "_dequantized")], attributes: attrs)
+        let dq = Node(opType: "DequantizeLinear", name: names.make(base + "_DQ"), inputs: zp.map { [q, scale, $0] } ?? [q, scale],
+                      outputs: [names.make(base + "_dq")], attributes: attrs)
         return dq
     }
 
     mutating func rewrite(_ targets: QuantizationTargets, plan: inout QuantizationPlan) throws {
+        // Input parameters of each compute node (bias scales need them), read before rewiring.
+        var inputParams: [ObjectIdentifier: QuantParameters] = [:]
+        for c in targets.nodes {
+            if let i = c.activationInputs.first, let v = c.node.inputs[i], let p = activationParams[ObjectIdentifier(v)] {
+                inputParams[ObjectIdentifier(c.node)] = p
+            }
+        }
         // 1. Activations.
         var consumersOf: [ObjectIdentifier: [(Node, Int)]] = [:]
         for c in targets.nodes {
@@ -61,9 +76,10 @@ struct QDQRewriter {
                 byGraph[ObjectIdentifier(g), default: (g, [])].1.append((n, i))
             }
             for (_, (graph, list)) in byGraph.sorted(by: { $0.value.1[0].0.outputs.first?.name ?? "" < $1.value.1[0].0.outputs.first?.name ?? "" }) {
-                let (scale, zp) = parameterInitializers(v.name, p, in: graph)
-                let q = Node(opType: "QuantizeLinear", name: names.make(v.name + "_QuantizeLinear"), inputs: [v, scale, zp],
-                             outputs: [names.make(v.name + "_quantized")])
+                let (scale, zpValue) = parameterInitializers(v.name, p, in: graph)
+                guard let zp = zpValue else { continue }
+                let q = Node(opType: "QuantizeLinear", name: names.make(v.name + "_Q"), inputs: [v, scale, zp],
+                             outputs: [names.make(v.name + "_q")])
                 graph.append(q)
                 for (consumer, index) in list {
                     let dq = dequantize(q.outputs[0], scale, zp, axis: nil, base: v.name, in: graph)
@@ -73,11 +89,11 @@ struct QDQRewriter {
             }
         }
         // 2. Weights and biases (quantized once per weight tensor; one DequantizeLinear per reader).
-        var quantizedWeights: [ObjectIdentifier: (Value, Value, Value, QuantParameters)] = [:]
+        var quantizedWeights: [ObjectIdentifier: (Value, Value, Value?, QuantParameters)] = [:]
         for c in targets.nodes {
             guard let (wIndex, axis) = c.weight, let wValue = c.node.inputs[wIndex], let wTensor = wValue.initializer else { continue }
             let graph = c.graph
-            let xParams = c.activationInputs.first.flatMap { c.node.inputs[$0] }.flatMap { activationParams[ObjectIdentifier($0)] }
+            let xParams = inputParams[ObjectIdentifier(c.node)]
             let shape = wTensor.dims.map { Int($0) }
             let w = try TensorConversion.runtimeTensor(from: wTensor).elements(as: Float.self)
             var entry = quantizedWeights[ObjectIdentifier(wValue)]
@@ -97,9 +113,10 @@ struct QDQRewriter {
                     }
                 }
                 let q = WeightQuantization.quantize(w, shape: shape, p)
-                let qValue = Value(name: names.make(wValue.name + "_quantized"))
+                let qValue = Value(name: names.make(wValue.name + "_q"))
                 qValue.initializer = WeightQuantization.tensor(q, shape: shape, type: options.weightType, name: qValue.name)
                 graph.initializers.append(qValue)
+                // Weights keep their zero-point tensor: onnxruntime fuses Gemm node units only then.
                 let (scale, zp) = parameterInitializers(wValue.name, p, in: graph)
                 entry = (qValue, scale, zp, p)
                 quantizedWeights[ObjectIdentifier(wValue)] = entry
@@ -117,15 +134,13 @@ struct QDQRewriter {
                     let r = (bias[o] / scales[o]).rounded(.toNearestOrEven)
                     return Int32(Swift.max(Swift.min(r, Float(Int32.max - 127)), Float(Int32.min + 128)))
                 }
-                let bq = Value(name: names.make(bValue.name + "_quantized"))
+                let bq = Value(name: names.make(bValue.name + "_q"))
                 bq.initializer = TensorConversion.tensor(from: RuntimeTensor(.int32, shape: [bias.count], values: q), name: bq.name)
                 let bs = Value(name: names.make(bValue.name + "_scale"))
                 bs.initializer = TensorConversion.tensor(from: RuntimeTensor(.float, shape: [bias.count], values: scales), name: bs.name)
-                let bz = Value(name: names.make(bValue.name + "_zero_point"))
-                bz.initializer = TensorConversion.tensor(from: RuntimeTensor(.int32, shape: [bias.count], values: [Int32](repeating: 0, count: bias.count)), name: bz.name)
-                graph.initializers += [bq, bs, bz]
-                let bdq = Node(opType: "DequantizeLinear", name: names.make(bValue.name + "_DequantizeLinear"), inputs: [bq, bs, bz],
-                               outputs: [names.make(bValue.name + "_dequantized")], attributes: [Attribute(name: "axis", value: .int(0))])
+                graph.initializers += [bq, bs]
+                let bdq = Node(opType: "DequantizeLinear", name: names.make(bValue.name + "_DQ"), inputs: [bq, bs],
+                               outputs: [names.make(bValue.name + "_dq")], attributes: [Attribute(name: "axis", value: .int(0))])
                 graph.append(bdq)
                 c.node.setInput(b, bdq.outputs[0])
                 biasDone = true

@@ -65,6 +65,10 @@ public struct QuantizationOptions: Sendable {
     public var opTypes: Set<String> = QuantizationOptions.defaultOpTypes
     /// Node names or regular expressions to keep in float.
     public var excludeNodes: [String] = []
+    /// Store the tables of embedding lookups (`Gather` of a 2-D float initializer) as int8 with one
+    /// scale per row (weight-only: the lookup still outputs float). Embeddings dominate the size
+    /// of language models.
+    public var quantizeEmbeddings = true
     /// Activations whose calibrated magnitude exceeds this stay in float (mask paths carrying
     /// constants like -1e4 make 8 bits meaningless).
     public var maxActivationMagnitude: Float = 1e3

@@ -39,6 +39,11 @@ struct QuantizationTargets {
         }
         guard let main = model.graph else { return }
         for graph in main.allGraphs {
+            for node in graph.nodes where node.normalizedDomain.isEmpty && node.opType == "Gather" && options.quantizeEmbeddings {
+                guard !excluded(node), let t = isFloatWeight(node.inputs.first ?? nil), t.dims.count == 2,
+                      (node.attribute("axis")?.int ?? 0) == 0 else { continue }
+                nodes.append(ComputeNode(node: node, graph: graph, activationInputs: [], weight: (0, 0), bias: nil))
+            }
             for node in graph.nodes where node.normalizedDomain.isEmpty && options.opTypes.contains(node.opType) {
                 if excluded(node) { kept.append(.init(node: node.name, tensor: nil, reason: "excluded by --exclude-nodes")); continue }
                 if let c = classify(node, graph: graph) { nodes.append(c) }

@@ -46,7 +46,7 @@ public struct ConfusionMatrix: Sendable, Equatable {
             }
         }
         var sum = 0.0
-        for c in classes {
+        for c in classes.sorted() {
             let t = Double(tp[c] ?? 0)
             let denominator = 2 * t + Double(fp[c] ?? 0) + Double(fn[c] ?? 0)
             sum += denominator > 0 ? 2 * t / denominator : 0

@@ -167,7 +167,7 @@ public final class ModelComparison {
                 progress(ComparisonProgress(stage: "timing converted", done: $0, total: $1))
             }
             return TimingReport(runtime: "abridge", runtimeVersion: nil, threads: KernelThreads.count,
-                                threadsNote: options.threads == nil ? "Abridge reference runtime, default threads (OpenBLAS default: one per core)" : "Abridge reference runtime, --threads \(KernelThreads.count)",
+                                threadsNote: options.threads == nil ? "Abridge reference runtime; default thread count, OpenBLAS's (one per core)" : "Abridge reference runtime; --threads",
                                 warmupRuns: plan.warmupRuns, throughputBatch: batch, batchNote: note,
                                 original: ta, converted: tb, energy: energy)
         case .onnxruntime(let python, let script):

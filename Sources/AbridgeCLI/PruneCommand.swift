@@ -1,0 +1,232 @@
+import AbridgeData
+import AbridgeIR
+import AbridgeONNX
+import AbridgePruning
+import ArgumentParser
+import Foundation
+
+extension PruningScope: ExpressibleByArgument {}
+extension ChannelNorm: ExpressibleByArgument {}
+extension SparseStorage: ExpressibleByArgument {}
+
+/// `abridge prune MODEL -o OUT`: magnitude, N:M or channel pruning, with optional least-squares
+/// recovery on calibration data, and a report of what each form bought.
+struct PruneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prune",
+        abstract: "Prune the weights of Conv, ConvTranspose, Gemm and MatMul layers (unstructured, N:M or whole channels).",
+        discussion: """
+            --pattern unstructured removes the smallest weights (--sparsity per layer, or one threshold with --scope global); \
+            N:M (such as 2:4) keeps the N largest of every M consecutive weights along the reduction axis; channels \
+            removes whole output channels and the matching inputs downstream, so the weights really shrink. \
+            With --calibration each pruned layer is refit by ridge least squares so that its outputs match the \
+            original's. Zeros are written as sparse initializers only where that is smaller (--storage auto).
+            """)
+
+    @Argument(help: "The float .onnx model.")
+    var model: String
+
+    @Option(name: .shortAndLong, help: "The pruned .onnx file to write.")
+    var output: String
+
+    @Option(name: .long, help: "unstructured (default), N:M (such as 2:4), or channels.")
+    var pattern: String = "unstructured"
+
+    @Option(name: .long, help: "Fraction of weights (unstructured) or output channels (channels) to remove, in [0, 1).")
+    var sparsity: Double = 0.5
+
+    @Option(name: .long, help: "Threshold per layer (default) or one global threshold: layer, global.")
+    var scope: PruningScope = .layer
+
+    @Option(name: .long, help: "Norm ranking output channels: l1 (default), l2.")
+    var norm: ChannelNorm = .l1
+
+    @Option(name: .long, help: "Storage of pruned weights: auto (sparse initializer only when smaller, default), sparse, dense.")
+    var storage: SparseStorage?
+
+    @Option(name: .long, help: "Same as --storage, with the names auto, coo, dense.")
+    var sparseFormat: String?
+
+    @Option(name: .long, help: "Calibration data for least-squares recovery: an .npz (keys are input names, axis 0 the sample axis), a folder of .npz files, or ONNX test-data folders.")
+    var calibration: String?
+
+    @Option(name: .long, help: "Use at most N calibration samples (default 256).")
+    var calibrationSize: Int = 256
+
+    @Option(name: .long, help: "Ridge strength relative to the mean diagonal of XᵀX (default 1e-3).")
+    var ridge: Double = 1e-3
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Node names or regular expressions of layers to leave dense.")
+    var excludeNodes: [String] = []
+
+    @Flag(name: .long, help: "Leave the first and the last prunable layer dense.")
+    var keepFirstLast = false
+
+    @Option(name: .long, help: "Labelled data (.npz with 'labels') to measure accuracy before and after.")
+    var eval: String?
+
+    @Option(name: .long, help: "Use at most N evaluation samples.")
+    var evalSize: Int?
+
+    @Flag(name: .long, help: "Print the report as JSON on standard output.")
+    var json = false
+
+    @Flag(name: .long, help: "Replace an existing output file.")
+    var force = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        do { _ = try PruningPattern(parsing: pattern) } catch { throw ValidationError("\(error)") }
+        if case .nOfM = try? PruningPattern(parsing: pattern) {} else if !(0 <= sparsity && sparsity < 1) {
+            throw ValidationError("--sparsity must be in [0, 1)")
+        }
+        if let sparseFormat, !["auto", "coo", "dense", "sparse"].contains(sparseFormat) {
+            throw ValidationError("--sparse-format must be auto, coo or dense")
+        }
+        if storage != nil && sparseFormat != nil { throw ValidationError("give --storage or --sparse-format, not both") }
+        if calibrationSize < 1 { throw ValidationError("--calibration-size must be at least 1") }
+        if let n = evalSize, n < 1 { throw ValidationError("--eval-size must be at least 1") }
+        if !(ridge >= 0) { throw ValidationError("--ridge must be >= 0") }
+    }
+
+    func run() throws {
+        let console = global.console
+        try runReportingErrors(console) {
+            let m = try ONNXReader.readModel(path: model, logger: console.logger)
+            guard let graph = m.graph else { throw CLIError(status: .dataError, message: "\(model): the model has no graph") }
+            let inputs = graph.inputs.filter { !$0.isInitializer }
+            var options = PruningOptions()
+            options.pattern = try PruningPattern(parsing: pattern)
+            options.sparsity = sparsity
+            options.scope = scope
+            options.norm = norm
+            options.storage = storage ?? sparseFormat.map { $0 == "coo" ? .sparse : SparseStorage(rawValue: $0) ?? .auto } ?? .auto
+            options.excludeNodes = excludeNodes
+            options.keepFirstLast = keepFirstLast
+            options.ridge = ridge
+            options.calibrationLimit = calibrationSize
+            let data = try calibration.map { try DataSet(path: $0, inputs: inputs) }
+            let evalData = try eval.map { try DataSet(path: $0, inputs: inputs) }
+            let predictionsBefore = try evalData.map { try PredictionEvaluation.predictions(m, data: $0, limit: evalSize) }
+
+            var progress: Progress? = nil
+            let report = try Pruner(options: options, logger: console.logger).prune(m, calibration: data) { label, done, total in
+                if progress == nil { progress = Progress(console: console, total: total, label: label) }
+                progress?.advance()
+            }
+            progress?.finish()
+
+            let predictionsAfter = try evalData.map { try PredictionEvaluation.predictions(m, data: $0, limit: evalSize) }
+            var write = WriteOptions()
+            write.overwrite = force
+            try OutputGuard.check(output: output, dataName: nil, inputs: [(model, m)])
+            let written = try ONNXWriter.write(m, to: output, options: write, logger: console.logger)
+            let inputBytes = (try? FileManager.default.attributesOfItem(atPath: model)[.size] as? Int) ?? 0
+            var summary = PruneSummary(report: report, input: model, output: output, fileBytesBefore: inputBytes,
+                                       fileBytesAfter: written.modelBytes, gzipBytesBefore: GzipSize.of(model), gzipBytesAfter: GzipSize.of(output))
+            if let evalData, let a = predictionsBefore, let b = predictionsAfter {
+                summary.evalSamples = Swift.min(evalData.count, evalSize ?? evalData.count)
+                summary.accuracyBefore = PredictionEvaluation.accuracy(a, labels: evalData.labels)
+                summary.accuracyAfter = PredictionEvaluation.accuracy(b, labels: evalData.labels)
+                summary.top1Agreement = PredictionEvaluation.agreement(a, b)
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                console.print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+            } else {
+                for line in summary.lines() { console.print(line) }
+            }
+            for w in report.warnings { console.status("warning: \(w)") }
+        }
+    }
+}
+
+/// The report plus file sizes and evaluation, as printed and as `--json`.
+struct PruneSummary: Encodable {
+    var report: PruningReport
+    var input: String
+    var output: String
+    var fileBytesBefore: Int
+    var fileBytesAfter: Int
+    /// Size after `gzip -6` (how a model travels), nil when gzip is unavailable.
+    var gzipBytesBefore: Int?
+    var gzipBytesAfter: Int?
+    var evalSamples: Int?
+    var accuracyBefore: Double?
+    var accuracyAfter: Double?
+    var top1Agreement: Double?
+
+    func lines() -> [String] {
+        let r = report
+        var out: [String] = []
+        out.append("pruned \(input) -> \(output): pattern \(r.pattern), target sparsity \(pct(r.sparsity))\(r.pattern == "unstructured" ? " (\(r.scope))" : "")\(r.norm.map { ", \($0) norm" } ?? "")")
+        out.append(String(format: "%-26@ %-14@ %-20@ %9@ %9@ %8@ %-7@ %10@ %10@ %12@ %12@", "layer" as NSString, "op" as NSString,
+                          "shape" as NSString, "params" as NSString, "nonzero" as NSString, "sparsity" as NSString,
+                          "stored" as NSString, "bytes" as NSString, "after" as NSString, "MACs" as NSString, "MACs after" as NSString))
+        for l in r.layers {
+            let shape = l.shapeBefore == l.shapeAfter ? dims(l.shapeAfter) : "\(dims(l.shapeBefore))->\(dims(l.shapeAfter))"
+            if l.status == "skipped" && l.shapeBefore.isEmpty {
+                out.append("\(pad(l.node, 26)) \(pad(l.op, 14)) skipped: \(l.reason ?? "")")
+                continue
+            }
+            out.append(String(format: "%-26@ %-14@ %-20@ %9d %9d %8@ %-7@ %10d %10d %12@ %12@", pad(l.node, 26) as NSString, l.op as NSString,
+                              shape as NSString, l.paramsBefore, l.nonZeroAfter, pct(l.sparsityAfter) as NSString, l.storage as NSString,
+                              l.bytesBefore, l.bytesAfter, (l.macsBefore.map(String.init) ?? "?") as NSString,
+                              (l.macsAfter.map(String.init) ?? "?") as NSString))
+            if l.status == "skipped", let reason = l.reason { out.append("    skipped: \(reason)") }
+            if l.status == "pruned", l.storage == "sparse" || (r.pattern != "channels" && l.storageReason != nil), let why = l.storageReason {
+                out.append("    storage \(l.storage): \(why)")
+            }
+        }
+        for f in r.refits {
+            if let s = f.skipped { out.append("refit \(f.node): skipped (\(s))"); continue }
+            out.append(String(format: "refit %@: %d rows x %d inputs, lambda %.3g, relative output error %.4f -> %.4f", f.node as NSString,
+                              f.rows, f.inputs, f.lambda, f.relativeErrorBefore, f.relativeErrorAfter))
+        }
+        out.append("parameters: \(r.modelParamsBefore) -> \(r.modelParamsAfter) (non-zeros of sparse initializers counted)")
+        if let a = r.macsBefore, let b = r.macsAfter {
+            out.append("FLOPs per sample (2 x MACs of Conv/Gemm/MatMul): \(2 * a) -> \(2 * b) dense\(r.effectiveMacsAfter.map { ", \(2 * $0) counting only non-zero weights" } ?? "")")
+        }
+        var size = "file: \(fileBytesBefore) -> \(fileBytesAfter) bytes (\(ratio(fileBytesAfter, fileBytesBefore))x)"
+        if let g0 = gzipBytesBefore, let g1 = gzipBytesAfter { size += "; gzip -6: \(g0) -> \(g1) bytes (\(ratio(g1, g0))x)" }
+        out.append(size)
+        if let n = evalSamples {
+            var e = "eval on \(n) samples:"
+            if let a = accuracyBefore, let b = accuracyAfter { e += " accuracy \(String(format: "%.4f", a)) -> \(String(format: "%.4f", b))" }
+            if let t = top1Agreement { e += ", top-1 agreement with the original \(String(format: "%.4f", t))" }
+            out.append(e)
+        }
+        out.append(r.summary)
+        return out
+    }
+
+    private func pct(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
+    private func dims(_ d: [Int]) -> String { "[" + d.map(String.init).joined(separator: ",") + "]" }
+    private func pad(_ s: String, _ n: Int) -> String { s.count > n ? "…" + String(s.suffix(n - 1)) : s }
+    private func ratio(_ a: Int, _ b: Int) -> String { b > 0 ? String(format: "%.3f", Double(a) / Double(b)) : "?" }
+}
+
+/// The size of a file after `gzip -6` (the standard tool, so the figure is what users see).
+enum GzipSize {
+    static func of(_ path: String) -> Int? {
+        let candidates = ["/usr/bin/gzip", "/bin/gzip"]
+        guard let tool = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tool)
+        p.arguments = ["-6", "-c", "--", path]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { return nil }
+        var total = 0
+        while true {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            total += chunk.count
+        }
+        p.waitUntilExit()
+        return p.terminationStatus == 0 ? total : nil
+    }
+}

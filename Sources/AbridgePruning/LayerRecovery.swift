@@ -1,0 +1,215 @@
+import AbridgeData
+import AbridgeIR
+import AbridgeKernels
+import AbridgeRuntime
+import Logging
+
+/// One layer to refit after pruning.
+struct RefitTarget {
+    /// The layer in the pruned model.
+    let node: Node
+    /// The same layer in the original model.
+    let original: Node
+    /// For each output row of the pruned weight, the output channel of the original layer it
+    /// must reproduce.
+    let outputs: [Int]
+    /// Keep-mask over the pruned weight's elements (unstructured, N:M); nil when every remaining
+    /// weight is free (channel pruning).
+    let mask: [Bool]?
+}
+
+/// What the refit of one layer did.
+public struct RefitRecord: Sendable, Codable {
+    public var node: String
+    /// Calibration rows (samples × output positions) and unknowns per output row.
+    public var rows: Int
+    public var inputs: Int
+    public var lambda: Double
+    /// `‖X W − Y‖² / ‖Y‖²` on the calibration data before and after the refit.
+    public var relativeErrorBefore: Double
+    public var relativeErrorAfter: Double
+    /// Why the layer was not refit (nil when it was).
+    public var skipped: String?
+    public var warning: String?
+}
+
+/// Recovery without training: refits each pruned layer so its outputs on calibration inputs
+/// match the original model's, layer by layer from input to output.
+///
+/// For layer `L` with weight `W` viewed as `[O, R]` (see `PrunableLayer.matrix`): `X` `[rows, R]`
+/// is `L`'s input in the *pruned* model (im2col patches `[C·kH·kW]` per output position for a
+/// Conv; the last axis for Gemm/MatMul), plus a ones column when `L` has a bias; `Y` `[rows, O]`
+/// is `L`'s output in the *original* model (pre-activation: the node's own output), restricted
+/// to the output channels that survive. `RidgeAccumulator` folds `XᵀX`, `XᵀY` batch by batch and
+/// solves `W' = argmin ‖X W'ᵀ − Y‖² + λ‖W'‖²` on each row's surviving inputs (the pruning mask
+/// is kept). The pruned model is re-compiled after every layer so later layers see the refit
+/// earlier ones (sequential reconstruction, as in SparseGPT/OBC).
+struct LayerRecovery {
+    let ridge: Double
+    let batchSize: Int
+    let limit: Int?
+    let logger: Logger
+
+    func refit(_ targets: [RefitTarget], pruned: Model, original: Model, data: DataSet,
+               progress: ((Int, Int) -> Void)?) throws -> [RefitRecord] {
+        let originalSession = try InferenceSession(model: original)
+        let total = Swift.min(data.count, limit ?? data.count)
+        guard total > 0 else { throw PruningError.invalidOption("the calibration data hold no samples") }
+        let batch = data.isBatchable && Self.acceptsBatch(originalSession) ? batchSize : 1
+        var records: [RefitRecord] = []
+        for (i, t) in targets.enumerated() {
+            records.append(try refit(t, pruned: pruned, originalSession: originalSession, data: data, total: total, batch: batch))
+            progress?(i + 1, targets.count)
+        }
+        return records
+    }
+
+    static func acceptsBatch(_ s: InferenceSession) -> Bool {
+        s.requiredInputs.allSatisfy { v in
+            guard let first = v.type?.tensorShape?.dims.first else { return true }
+            if case .value = first.value { return false }
+            return true
+        }
+    }
+
+    private func refit(_ t: RefitTarget, pruned: Model, originalSession: InferenceSession, data: DataSet,
+                       total: Int, batch: Int) throws -> RefitRecord {
+        let label = t.node.name ?? t.node.label
+        func skip(_ why: String) -> RefitRecord {
+            RefitRecord(node: label, rows: 0, inputs: 0, lambda: 0, relativeErrorBefore: 0, relativeErrorAfter: 0, skipped: why, warning: nil)
+        }
+        let (layerOpt, reason) = PrunableLayer.classify(t.node)
+        guard let layer = layerOpt, let matrix = layer.matrix else { return skip(reason ?? "not a plain matrix product (ConvTranspose or grouped Conv)") }
+        guard let x = t.node.inputs[0] else { return skip("no input") }
+        var biasValue: Value? = nil
+        if layer.kind != .matMul, t.node.inputs.count >= 3, let b = t.node.inputs[2] {
+            guard let bt = b.initializer, bt.elementType == .float, bt.elementCount == matrix.rows, b.uses.count == 1 else {
+                return skip("bias '\(b.name)' is not a per-output FLOAT initializer")
+            }
+            biasValue = b
+        }
+        if layer.kind == .gemm {
+            if (t.node.attribute("alpha")?.float ?? 1) != 1 { return skip("Gemm alpha != 1") }
+            if biasValue != nil && (t.node.attribute("beta")?.float ?? 1) != 1 { return skip("Gemm beta != 1") }
+        }
+        let r = matrix.cols, o = matrix.rows
+        let d = r + (biasValue == nil ? 0 : 1)
+        guard t.outputs.count == o else { return skip("output map has \(t.outputs.count) rows, weight has \(o)") }
+        let session = try InferenceSession(model: pruned)
+        let pObs = CaptureObserver([x]), oObs = CaptureObserver([t.original.outputs[0]])
+        var acc = RidgeAccumulator(inputs: d, outputs: o)
+        var start = 0
+        while start < total {
+            let range = start..<Swift.min(start + batch, total)
+            let feed = try data.feed(range)
+            pObs.reset(); oObs.reset()
+            _ = try session.run(feed, observer: pObs)
+            _ = try originalSession.run(feed, observer: oObs)
+            guard let xt = pObs.tensor(x, feed: feed), let yt = oObs.tensor(t.original.outputs[0], feed: feed) else {
+                throw PruningError.recoveryFailed(node: label, reason: "the layer's input or the original output was not computed")
+            }
+            let (xs, ys, n) = try rows(layer: layer, x: xt, y: yt, cols: r, bias: biasValue != nil, outputs: t.outputs, label: label)
+            try acc.add(x: xs, y: ys, rows: n)
+            start = range.upperBound
+        }
+        // Current weights as rows (for the error before).
+        var w = try PrunableLayer.floats(of: layer.weight)
+        var bias = try biasValue.map { try PrunableLayer.floats(of: $0) }
+        func currentRow(_ j: Int) -> [Double] {
+            var row = (0..<r).map { Double(w[matrix.index(j, $0)]) }
+            if let bias { row.append(Double(bias[j])) }
+            return row
+        }
+        let support: (Int) -> [Int]? = { j in
+            guard let mask = t.mask else { return nil }
+            var s = (0..<r).filter { mask[matrix.index(j, $0)] }
+            if d > r { s.append(r) }
+            return s
+        }
+        let solution = acc.solve(ridge: ridge, support: support, unregularized: d > r ? r : nil)
+        let yNorm = Swift.max(acc.ySquared.reduce(0, +), 1e-30)
+        var before = 0.0, after = 0.0
+        for j in 0..<o {
+            let old = currentRow(j)
+            let eOld = acc.residual(old, output: j)
+            before += eOld
+            guard let new = solution.weights[j] else { after += eOld; continue }
+            let eNew = acc.residual(new, output: j)
+            if eNew > eOld { after += eOld; continue }   // never make a row worse
+            after += eNew
+            for c in 0..<r { w[matrix.index(j, c)] = Float(new[c]) }
+            if bias != nil { bias?[j] = Float(new[r]) }
+        }
+        PrunableLayer.store(w, dims: layer.dims, in: layer.weight)
+        if let b = biasValue, let bias, let dims = b.initializer?.dims.map({ Int($0) }) { PrunableLayer.store(bias, dims: dims, in: b) }
+        var warning: String? = nil
+        if acc.rows < d {
+            warning = "\(label): \(acc.rows) calibration rows for \(d) inputs per output; the refit is underdetermined and leans on the ridge term (give more samples)"
+            logger.warning("\(warning ?? "")")
+        }
+        return RefitRecord(node: label, rows: acc.rows, inputs: d, lambda: solution.lambda,
+                           relativeErrorBefore: before / yNorm, relativeErrorAfter: after / yNorm, skipped: nil, warning: warning)
+    }
+
+    /// Builds `X` `[n, cols(+1)]` and `Y` `[n, outputs.count]` rows (Double) for one batch.
+    private func rows(layer: PrunableLayer, x: RuntimeTensor, y: RuntimeTensor, cols r: Int, bias: Bool,
+                      outputs: [Int], label: String) throws -> ([Double], [Double], Int) {
+        guard x.dataType == .float, y.dataType == .float else {
+            throw PruningError.recoveryFailed(node: label, reason: "activations are not FLOAT")
+        }
+        let d = r + (bias ? 1 : 0), o = outputs.count
+        let xv = x.elements(as: Float.self), yv = y.elements(as: Float.self)
+        switch layer.kind {
+        case .gemm, .matMul:
+            guard let k = x.shape.last, k == r, let nOut = y.shape.last else {
+                throw PruningError.recoveryFailed(node: label, reason: "input shape \(x.shape) does not end in \(r)")
+            }
+            let n = x.count / Swift.max(r, 1)
+            guard y.count == n * nOut, outputs.allSatisfy({ $0 < nOut }) else {
+                throw PruningError.recoveryFailed(node: label, reason: "original output shape \(y.shape) does not match \(n) rows")
+            }
+            var xs = [Double](repeating: 1, count: n * d), ys = [Double](repeating: 0, count: n * o)
+            for i in 0..<n {
+                for c in 0..<r { xs[i * d + c] = Double(xv[i * r + c]) }
+                for (j, oc) in outputs.enumerated() { ys[i * o + j] = Double(yv[i * nOut + oc]) }
+            }
+            return (xs, ys, n)
+        case .conv:
+            guard x.rank == layer.dims.count, y.rank == layer.dims.count else {
+                throw PruningError.recoveryFailed(node: label, reason: "input rank \(x.rank) does not match the weight rank \(layer.dims.count)")
+            }
+            let node = layer.node
+            let autoPad = AutoPad(rawValue: node.attribute("auto_pad")?.string ?? "NOTSET") ?? .notSet
+            let g = try ConvGeometry.conv(input: Array(x.shape.dropFirst(2)), kernel: Array(layer.dims.dropFirst(2)),
+                                          strides: (node.attribute("strides")?.ints ?? []).map { Int($0) },
+                                          dilations: (node.attribute("dilations")?.ints ?? []).map { Int($0) },
+                                          pads: (node.attribute("pads")?.ints ?? []).map { Int($0) }, autoPad: autoPad)
+            let batch = x.shape[0], channels = x.shape[1]
+            let p = g.output.reduce(1, *)
+            let mOut = y.shape[1]
+            guard channels * g.kernel.reduce(1, *) == r, y.shape[0] == batch, Array(y.shape.dropFirst(2)) == g.output,
+                  outputs.allSatisfy({ $0 < mOut }) else {
+                throw PruningError.recoveryFailed(node: label, reason: "shapes do not match: input \(x.shape), original output \(y.shape), weight \(layer.dims)")
+            }
+            let inSize = channels * g.input.reduce(1, *)
+            var col = [Float](repeating: 0, count: r * p)
+            var xs = [Double](repeating: 1, count: batch * p * d), ys = [Double](repeating: 0, count: batch * p * o)
+            for b in 0..<batch {
+                try xv.withUnsafeBufferPointer { px in
+                    try col.withUnsafeMutableBufferPointer { pc in
+                        try Im2Col.im2col(UnsafeBufferPointer(rebasing: px[(b * inSize)..<((b + 1) * inSize)]), channels: channels,
+                                          geometry: g, positions: 0..<p, padValue: 0, into: pc)
+                    }
+                }
+                for q in 0..<p {
+                    let row = b * p + q
+                    for c in 0..<r { xs[row * d + c] = Double(col[c * p + q]) }
+                    for (j, oc) in outputs.enumerated() { ys[row * o + j] = Double(yv[(b * mOut + oc) * p + q]) }
+                }
+            }
+            return (xs, ys, batch * p)
+        case .convTranspose:
+            throw PruningError.recoveryFailed(node: label, reason: "ConvTranspose is not refit")
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import AbridgeData
+import AbridgeIR
+import AbridgeRuntime
+
+/// Accuracy of a classifier-like model on labelled data, and top-1 agreement between two models:
+/// the prediction is the argmax of the first output over its last axis (`[N, classes]` →
+/// `[N]`, `[N, T, vocab]` → `[N, T]`), compared with `labels` element by element.
+public enum PredictionEvaluation {
+    /// The argmax predictions of output 0 over the first `limit` samples, in sample order.
+    /// - Throws: `RuntimeError`, `DataError`; `PruningError.invalidModel` when output 0 is not FLOAT.
+    public static func predictions(_ model: Model, data: DataSet, limit: Int? = nil, batchSize: Int = 32) throws -> [Int] {
+        let session = try InferenceSession(model: model)
+        let total = Swift.min(data.count, limit ?? data.count)
+        let batch = data.isBatchable && LayerRecovery.acceptsBatch(session) ? batchSize : 1
+        var out: [Int] = []
+        var start = 0
+        while start < total {
+            let range = start..<Swift.min(start + batch, total)
+            let result = try session.run(try data.feed(range))
+            guard let y = result.first?.value.tensor, y.dataType == .float, let classes = y.shape.last, classes > 0 else {
+                throw PruningError.invalidModel("output 0 is not a FLOAT tensor with a class axis")
+            }
+            let v = y.elements(as: Float.self)
+            for r in 0..<(v.count / classes) {
+                var best = 0
+                for c in 1..<classes where v[r * classes + c] > v[r * classes + best] { best = c }
+                out.append(best)
+            }
+            start = range.upperBound
+        }
+        return out
+    }
+
+    /// The fraction of predictions equal to the labels (nil without labels or when counts differ).
+    public static func accuracy(_ predictions: [Int], labels: RuntimeTensor?) -> Double? {
+        guard let labels, let l = try? labels.int64Values(), l.count >= predictions.count, !predictions.isEmpty else { return nil }
+        let hits = zip(predictions, l).filter { Int64($0) == $1 }.count
+        return Double(hits) / Double(predictions.count)
+    }
+
+    /// The fraction of equal predictions.
+    public static func agreement(_ a: [Int], _ b: [Int]) -> Double? {
+        guard a.count == b.count, !a.isEmpty else { return nil }
+        return Double(zip(a, b).filter { $0 == $1 }.count) / Double(a.count)
+    }
+}

@@ -1,0 +1,239 @@
+import AbridgeData
+import AbridgeIR
+import AbridgeRuntime
+import Foundation
+import Logging
+
+/// Prunes the Conv, ConvTranspose, Gemm and MatMul layers of a model's main graph whose weight is
+/// a FLOAT initializer, optionally refits them on calibration data, and stores the result
+/// honestly (sparse initializers only where they are smaller).
+///
+/// Flow: choose layers (`--exclude-nodes`, `--keep-first-last`) → measure shapes on one sample
+/// (for MACs) → prune (magnitude masks, N:M masks, or channel removal through the graph) →
+/// refit layer by layer from input to output (`LayerRecovery`, with `--calibration`) → choose
+/// storage per weight → report.
+public struct Pruner {
+    public var options: PruningOptions
+    public var logger: Logger
+
+    public init(options: PruningOptions, logger: Logger = Logger(label: "abridge.pruning")) {
+        self.options = options; self.logger = logger
+    }
+
+    /// Prunes `model` in place.
+    /// - Parameters:
+    ///   - calibration: samples for the least-squares refit (nil: no recovery).
+    ///   - progress: called with (stage, done, total) during recovery.
+    /// - Returns: the report.
+    /// - Throws: `PruningError` (bad options, no graph, an N:M pattern that does not fit when
+    ///   every layer fails), `RuntimeError` (the model cannot run on the calibration data),
+    ///   `DataError`, `IRError`.
+    public func prune(_ model: Model, calibration: DataSet? = nil,
+                      progress: ((String, Int, Int) -> Void)? = nil) throws -> PruningReport {
+        try options.validate()
+        guard let graph = model.graph else { throw PruningError.invalidModel("the model has no graph") }
+        var report = PruningReport(pattern: options.pattern.description,
+                                   sparsity: { if case .nOfM(let n, let m) = options.pattern { return 1 - Double(n) / Double(m) }; return options.sparsity }(),
+                                   scope: options.scope.rawValue, norm: options.pattern == .channels ? options.norm.rawValue : nil,
+                                   storage: options.pattern == .channels ? "dense" : options.storage.rawValue)
+        report.modelParamsBefore = Self.parameterCount(graph)
+        let order = try graph.topologicallySorted()
+        let patterns = try options.excludeNodes.map { try NSRegularExpression(pattern: "^(?:\($0))$") }
+        func excluded(_ names: [String]) -> Bool {
+            names.contains { n in patterns.contains { $0.firstMatch(in: n, range: NSRange(n.startIndex..., in: n)) != nil } }
+        }
+
+        // 1. Layers.
+        var layers: [PrunableLayer] = []
+        var skipped: [(Node, String)] = []
+        for node in order {
+            let (layer, reason) = PrunableLayer.classify(node)
+            if let layer { layers.append(layer) } else if let reason { skipped.append((node, reason)) }
+        }
+        if options.keepFirstLast, layers.count >= 1 {
+            skipped.append((layers[0].node, "kept dense by --keep-first-last"))
+            if layers.count >= 2 { skipped.append((layers[layers.count - 1].node, "kept dense by --keep-first-last")) }
+            layers = Array(layers.dropFirst().dropLast())
+        }
+        layers.removeAll { l in
+            guard excluded([l.node.name ?? "", l.weight.name]) else { return false }
+            skipped.append((l.node, "excluded by --exclude-nodes"))
+            return true
+        }
+
+        // 2. Original copy (for recovery) and shapes (for MACs).
+        let original = calibration == nil ? nil : try Self.copy(model)
+        var shapes: [ObjectIdentifier: [Int]] = [:]
+        do {
+            let session = try InferenceSession(model: model)
+            let feed = try calibration.map { try $0.feed(0..<1) } ?? ShapeProbe.zeroFeed(session.requiredInputs)
+            let probe = ShapeProbe()
+            for v in session.requiredInputs { if let t = feed[v.name]?.tensor { shapes[ObjectIdentifier(v)] = t.shape } }
+            _ = try session.run(feed, observer: probe)
+            shapes.merge(probe.shapes) { a, _ in a }
+        } catch {
+            report.warnings.append("MACs not counted: the model could not be run on one sample (\(error))")
+        }
+        var before: [ObjectIdentifier: (dims: [Int], nonZero: Int, bytes: Int, positions: Int?)] = [:]
+        for node in order {
+            guard node.inputs.count >= 2, let w = node.inputs[1], let t = w.initializer, ["Conv", "ConvTranspose", "Gemm", "MatMul"].contains(node.opType),
+                  let (layer, _) = Optional(PrunableLayer.classify(node)), let l = layer else { continue }
+            let values = try PrunableLayer.floats(of: w)
+            before[ObjectIdentifier(node)] = (l.dims, values.filter { $0 != 0 }.count, t.storedByteCount, ShapeProbe.positions(of: l, shapes: shapes))
+        }
+
+        // 3. Prune.
+        var masks: [ObjectIdentifier: [Bool]] = [:]
+        var outputMap: [ObjectIdentifier: [Int]] = [:]
+        var touched: [Node] = []
+        var reasons: [ObjectIdentifier: String] = [:]
+        var removedChannels: [ObjectIdentifier: Int] = [:]
+        switch options.pattern {
+        case .unstructured:
+            let weights = try layers.map { try PrunableLayer.floats(of: $0.weight) }
+            let keeps = MagnitudeMask.unstructured(weights, sparsity: options.sparsity, global: options.scope == .global)
+            for (i, l) in layers.enumerated() {
+                let w = zip(weights[i], keeps[i]).map { $1 ? $0 : 0 }
+                PrunableLayer.store(w, dims: l.dims, in: l.weight)
+                masks[ObjectIdentifier(l.node)] = keeps[i]
+                touched.append(l.node)
+            }
+        case .nOfM(let n, let m):
+            for l in layers {
+                let w = try PrunableLayer.floats(of: l.weight)
+                do {
+                    let keep = try MagnitudeMask.nOfM(w, dims: l.dims, axis: l.reductionAxis, n: n, m: m, name: l.weight.name)
+                    PrunableLayer.store(zip(w, keep).map { $1 ? $0 : 0 }, dims: l.dims, in: l.weight)
+                    masks[ObjectIdentifier(l.node)] = keep
+                    touched.append(l.node)
+                } catch let e as PruningError {
+                    skipped.append((l.node, e.description))
+                    report.warnings.append("\(l.name): \(e)")
+                }
+            }
+        case .channels:
+            let pruner = ChannelPruner(sparsity: options.sparsity, norm: options.norm)
+            for l0 in layers {
+                let (fresh, why) = PrunableLayer.classify(l0.node)
+                guard let l = fresh else { skipped.append((l0.node, why ?? "no longer prunable")); continue }
+                switch try pruner.prune(l, in: graph) {
+                case .failure(let r):
+                    skipped.append((l.node, r.text))
+                    reasons[ObjectIdentifier(l.node)] = r.text
+                case .success(let outcome):
+                    outputMap[ObjectIdentifier(l.node)] = outcome.kept
+                    removedChannels[ObjectIdentifier(l.node)] = outcome.before - outcome.kept.count
+                    touched.append(l.node)
+                    touched.append(contentsOf: outcome.consumers)
+                }
+            }
+        }
+        var seenTouched = Set<ObjectIdentifier>()
+        let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { (ObjectIdentifier($1), $0) })
+        touched = touched.filter { seenTouched.insert(ObjectIdentifier($0)).inserted }
+            .sorted { (position[ObjectIdentifier($0)] ?? 0) < (position[ObjectIdentifier($1)] ?? 0) }
+
+        // 4. Recovery.
+        if let calibration, let original, let origGraph = original.graph {
+            let nodeMap = Dictionary(uniqueKeysWithValues: zip(graph.nodes, origGraph.nodes).map { (ObjectIdentifier($0), $1) })
+            var targets: [RefitTarget] = []
+            for node in touched {
+                guard let on = nodeMap[ObjectIdentifier(node)], let (layer, _) = Optional(PrunableLayer.classify(node)), let l = layer, let mat = l.matrix else {
+                    report.refits.append(RefitRecord(node: node.name ?? node.label, rows: 0, inputs: 0, lambda: 0, relativeErrorBefore: 0,
+                                                     relativeErrorAfter: 0, skipped: "not a plain matrix product (ConvTranspose, grouped Conv or batched MatMul)", warning: nil))
+                    continue
+                }
+                targets.append(RefitTarget(node: node, original: on, outputs: outputMap[ObjectIdentifier(node)] ?? Array(0..<mat.rows),
+                                           mask: masks[ObjectIdentifier(node)]))
+            }
+            let recovery = LayerRecovery(ridge: options.ridge, batchSize: options.batchSize, limit: options.calibrationLimit, logger: logger)
+            report.refits += try recovery.refit(targets, pruned: model, original: original, data: calibration) { progress?("refitting layers", $0, $1) }
+            report.calibrationSamples = Swift.min(calibration.count, options.calibrationLimit ?? calibration.count)
+            report.warnings += report.refits.compactMap(\.warning)
+        }
+
+        // 5. Storage and report.
+        var totalBefore = 0, totalAfter = 0, totalEffective = 0, counted = true
+        let prunedSet = Set(touched.map(ObjectIdentifier.init))
+        for node in order {
+            guard let b = before[ObjectIdentifier(node)], let w = node.inputs[1] else { continue }
+            let key = ObjectIdentifier(node)
+            guard let t = w.initializer else { continue }
+            let values = try PrunableLayer.floats(of: w)
+            let dims = t.dims.map { Int($0) }
+            let nonZero = values.filter { $0 != 0 }.count
+            let paramsBefore = b.dims.reduce(1, *)
+            var storage = "dense", why: String? = nil
+            var bytesAfter = t.storedByteCount
+            if prunedSet.contains(key) && options.pattern != .channels {
+                let dense = SparseInitializerConversion.denseBytes(values.count), sparse = SparseInitializerConversion.sparseBytes(nonZeros: nonZero)
+                let choose: Bool
+                switch options.storage {
+                case .dense: choose = false; why = "--storage dense"
+                case .sparse: choose = true; why = "--storage sparse"
+                case .auto:
+                    choose = sparse < dense
+                    why = choose ? "sparse \(sparse) B < dense \(dense) B" : "dense \(dense) B <= sparse \(sparse) B (12 B per non-zero pays only above 67% sparsity)"
+                }
+                if choose, let g = node.graph, try SparseInitializerConversion.makeSparse(w, in: g) {
+                    storage = "sparse"; bytesAfter = sparse
+                }
+            } else if options.pattern == .channels && prunedSet.contains(key) {
+                why = "channel pruning writes smaller dense weights"
+            }
+            let dense = dims.reduce(1, *)
+            let macsB = b.positions.map { $0 * paramsBefore }
+            let macsA = b.positions.map { $0 * dense }
+            let eff = b.positions.map { $0 * nonZero }
+            if let macsB, let macsA, let eff { totalBefore += macsB; totalAfter += macsA; totalEffective += eff } else { counted = false }
+            let status = prunedSet.contains(key) ? "pruned" : "skipped"
+            var reason = skipped.first { $0.0 === node }?.1 ?? reasons[key]
+            if status == "pruned" { reason = nil } else if reason == nil { reason = "not selected" }
+            report.layers.append(LayerPruningReport(
+                node: node.name ?? node.label, op: node.opType, weight: w.name, status: status, reason: reason,
+                shapeBefore: b.dims, shapeAfter: dims, paramsBefore: paramsBefore, paramsAfter: dense,
+                nonZeroBefore: b.nonZero, nonZeroAfter: nonZero,
+                sparsityBefore: 1 - Double(b.nonZero) / Double(Swift.max(paramsBefore, 1)),
+                sparsityAfter: 1 - Double(nonZero) / Double(Swift.max(paramsBefore, 1)),
+                storage: storage, storageReason: why, bytesBefore: b.bytes, bytesAfter: bytesAfter,
+                macsBefore: macsB, macsAfter: macsA, effectiveMacsAfter: eff, outputChannelsRemoved: removedChannels[key]))
+        }
+        for (node, reason) in skipped where before[ObjectIdentifier(node)] == nil {
+            report.layers.append(LayerPruningReport(node: node.name ?? node.label, op: node.opType, weight: node.inputs.count > 1 ? node.inputs[1]?.name ?? "" : "",
+                                                    status: "skipped", reason: reason, shapeBefore: [], shapeAfter: [], paramsBefore: 0, paramsAfter: 0,
+                                                    nonZeroBefore: 0, nonZeroAfter: 0, sparsityBefore: 0, sparsityAfter: 0, storage: "dense",
+                                                    storageReason: nil, bytesBefore: 0, bytesAfter: 0, macsBefore: nil, macsAfter: nil,
+                                                    effectiveMacsAfter: nil, outputChannelsRemoved: nil))
+        }
+        if counted && !before.isEmpty { report.macsBefore = totalBefore; report.macsAfter = totalAfter; report.effectiveMacsAfter = totalEffective }
+        report.modelParamsAfter = Self.parameterCount(graph)
+        report.summary = Self.summary(options)
+        if touched.isEmpty { report.warnings.append("no layer was pruned") }
+        return report
+    }
+
+    static func summary(_ o: PruningOptions) -> String {
+        switch o.pattern {
+        case .channels:
+            return "channel pruning removed whole channels: the weights are smaller dense tensors, so the file, the memory and the FLOPs shrink in any runtime (a real speed-up without sparse kernels)"
+        case .unstructured, .nOfM:
+            let nm = o.pattern == .unstructured ? "" : " N:M patterns can be accelerated by sparse tensor cores (2:4 on recent GPUs); CPU runtimes such as onnxruntime still run them densely."
+            return "zeros only shrink the file where stored as sparse initializers (above ~67% sparsity) or where the file is compressed; dense runtimes execute the same FLOPs (effective MACs need sparse kernels)." + nm
+        }
+    }
+
+    /// Parameters: elements of dense initializers plus non-zeros (values) of sparse ones.
+    static func parameterCount(_ graph: Graph) -> Int {
+        var n = 0
+        for v in graph.initializers { n += v.initializer?.elementCount ?? 0 }
+        for v in graph.sparseInitializers { n += v.sparseInitializer?.values?.elementCount ?? 0 }
+        return n
+    }
+
+    /// A copy of the model sharing tensors (the main graph is cloned; edits replace tensors).
+    static func copy(_ m: Model) throws -> Model {
+        let c = Model(irVersion: m.irVersion, opsetImports: m.opsetImports, graph: try m.graph?.clone())
+        c.functions = m.functions
+        return c
+    }
+}
