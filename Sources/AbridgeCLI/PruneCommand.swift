@@ -162,19 +162,15 @@ struct PruneSummary: Encodable {
         let r = report
         var out: [String] = []
         out.append("pruned \(input) -> \(output): pattern \(r.pattern), target sparsity \(pct(r.sparsity))\(r.pattern == "unstructured" ? " (\(r.scope))" : "")\(r.norm.map { ", \($0) norm" } ?? "")")
-        out.append(String(format: "%-26@ %-14@ %-20@ %9@ %9@ %8@ %-7@ %10@ %10@ %12@ %12@", "layer" as NSString, "op" as NSString,
-                          "shape" as NSString, "params" as NSString, "nonzero" as NSString, "sparsity" as NSString,
-                          "stored" as NSString, "bytes" as NSString, "after" as NSString, "MACs" as NSString, "MACs after" as NSString))
+        out.append(row(["layer", "op", "shape", "params", "non-zero", "sparsity", "stored", "bytes", "after", "MACs", "MACs after"]))
         for l in r.layers {
             let shape = l.shapeBefore == l.shapeAfter ? dims(l.shapeAfter) : "\(dims(l.shapeBefore))->\(dims(l.shapeAfter))"
             if l.status == "skipped" && l.shapeBefore.isEmpty {
                 out.append("\(pad(l.node, 26)) \(pad(l.op, 14)) skipped: \(l.reason ?? "")")
                 continue
             }
-            out.append(String(format: "%-26@ %-14@ %-20@ %9d %9d %8@ %-7@ %10d %10d %12@ %12@", pad(l.node, 26) as NSString, l.op as NSString,
-                              shape as NSString, l.paramsBefore, l.nonZeroAfter, pct(l.sparsityAfter) as NSString, l.storage as NSString,
-                              l.bytesBefore, l.bytesAfter, (l.macsBefore.map(String.init) ?? "?") as NSString,
-                              (l.macsAfter.map(String.init) ?? "?") as NSString))
+            out.append(row([l.node, l.op, shape, "\(l.paramsBefore)", "\(l.nonZeroAfter)", pct(l.sparsityAfter), l.storage,
+                            "\(l.bytesBefore)", "\(l.bytesAfter)", l.macsBefore.map(String.init) ?? "?", l.macsAfter.map(String.init) ?? "?"]))
             if l.status == "skipped", let reason = l.reason { out.append("    skipped: \(reason)") }
             if l.status == "pruned", l.storage == "sparse" || (r.pattern != "channels" && l.storageReason != nil), let why = l.storageReason {
                 out.append("    storage \(l.storage): \(why)")
@@ -200,6 +196,17 @@ struct PruneSummary: Encodable {
         }
         out.append(r.summary)
         return out
+    }
+
+    /// Columns padded to fixed widths (left-aligned text, right-aligned numbers).
+    private func row(_ cells: [String]) -> String {
+        let widths = [28, 13, 24, 9, 9, 9, 7, 9, 9, 10, 10]
+        return zip(cells, widths).enumerated().map { i, cw in
+            let (c, w) = cw
+            let text = pad(c, w)
+            let fill = String(repeating: " ", count: Swift.max(0, w - text.count))
+            return i < 3 || i == 6 ? text + fill : fill + text
+        }.joined(separator: " ")
     }
 
     private func pct(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }

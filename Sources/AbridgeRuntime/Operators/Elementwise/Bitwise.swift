@@ -58,9 +58,10 @@ enum BitwiseNotOp {
     }
 }
 
-/// `BitShift` (onnx.ai/onnx/operators/onnx__BitShift.html, since-version 11): X shifted by Y
-/// bits, `direction` "LEFT" or "RIGHT", unsigned integer types; shifts of the width or more give
-/// 0 (numpy's and onnxruntime's result on these tests).
+/// `BitShift` (onnx.ai/onnx/operators/onnx__BitShift.html, since-version 11; signed types as in
+/// the onnx 1.23.2 reference): X shifted by Y bits, `direction` "LEFT" or "RIGHT". Shift amounts
+/// below 0 or of the bit width and more give 0 (RIGHT of a negative signed value: -1); LEFT
+/// discards the bits shifted out (two's complement wrap), RIGHT is arithmetic for signed types.
 enum BitShiftOp {
     static let sinceVersions = [11]
     static func make(_ context: KernelBuildContext) throws -> OperatorKernel {
@@ -71,7 +72,7 @@ enum BitShiftOp {
         let left = direction == "LEFT"
         return ClosureKernel { inputs, _ in
             let x = try inputs.tensor(0, "X"), y = try inputs.tensor(1, "Y")
-            guard [.uint8, .uint16, .uint32, .uint64].contains(x.dataType) else { throw NumericDispatch.unsupported("BitShift", x.dataType) }
+            guard x.dataType.isInteger, !x.dataType.isSubByte else { throw NumericDispatch.unsupported("BitShift", x.dataType) }
             return [.tensor(left ? try BinaryArithmeticKernel<Left>.apply(x, y) : try BinaryArithmeticKernel<Right>.apply(x, y))]
         }
     }
@@ -82,7 +83,10 @@ enum BitShiftOp {
     }
     enum Right: BinaryArithmeticOp {
         static let name = "BitShift"
-        static func integer<T: FixedWidthInteger>(_ a: T, _ b: T) -> T { b < 0 || b >= T.bitWidth ? 0 : a >> b }
+        static func integer<T: FixedWidthInteger>(_ a: T, _ b: T) -> T {
+            if b < 0 || b >= T.bitWidth { return a < 0 ? 0 &- 1 : 0 }
+            return a >> b
+        }
         static func floating<T: KernelFloat>(_ a: T, _ b: T) -> T { .nan }
     }
 }

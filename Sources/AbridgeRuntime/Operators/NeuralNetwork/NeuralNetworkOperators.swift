@@ -12,5 +12,6 @@ enum NeuralNetworkOperators {
         r.register("GlobalMaxPool", since: GlobalMaxPool.sinceVersions, GlobalMaxPool.make)
         r.register("GlobalLpPool", since: GlobalLpPool.sinceVersions, GlobalLpPool.make)
         r.register("Dropout", since: Dropout.sinceVersions) { Dropout($0) }
+        r.register("Einsum", since: Einsum.sinceVersions) { try Einsum($0) }
     }
 }

@@ -2,10 +2,11 @@ import AbridgeIR
 
 /// `Range` (onnx.ai/onnx/operators/onnx__Range.html, since-version 11): `start, start + delta,
 /// ...` below `limit` (above it for negative `delta`): `max(ceil((limit - start) / delta), 0)`
-/// elements of the inputs' type (FLOAT, DOUBLE, INT16, INT32, INT64), computed as
-/// `start + i * delta` as the spec's function body does.
+/// elements of the inputs' type (FLOAT, DOUBLE, INT16, INT32, INT64; FLOAT16 and BFLOAT16 from
+/// opset 27), float types computed as `start + i * delta` in DOUBLE (numpy `arange`, as the
+/// reference) and rounded to the type.
 enum RangeOp {
-    static let sinceVersions = [11]
+    static let sinceVersions = [11, 27]
 
     static func make(_ context: KernelBuildContext) throws -> OperatorKernel {
         ClosureKernel { inputs, _ in
@@ -17,8 +18,7 @@ enum RangeOp {
                 throw RuntimeError.typeMismatch("Range: start, limit and delta must have one type")
             }
             switch s.dataType {
-            case .float: return [.tensor(try floating(s, l, d, Float.self))]
-            case .double: return [.tensor(try floating(s, l, d, Double.self))]
+            case .float, .double, .float16, .bfloat16: return [.tensor(try floating(s, l, d))]
             case .int16: return [.tensor(try integer(s, l, d, Int16.self))]
             case .int32: return [.tensor(try integer(s, l, d, Int32.self))]
             case .int64: return [.tensor(try integer(s, l, d, Int64.self))]
@@ -27,14 +27,14 @@ enum RangeOp {
         }
     }
 
-    static func floating<T: BinaryFloatingPoint>(_ s: RuntimeTensor, _ l: RuntimeTensor, _ d: RuntimeTensor, _: T.Type) throws -> RuntimeTensor {
-        let start = s.withUnsafeBuffer(as: T.self) { $0[0] }, limit = l.withUnsafeBuffer(as: T.self) { $0[0] }
-        let delta = d.withUnsafeBuffer(as: T.self) { $0[0] }
-        let steps = Double((limit - start) / delta).rounded(.up)
-        guard steps.isFinite || steps < 0 else { throw RuntimeError.invalidInput(node: "", reason: "Range: infinite number of elements") }
-        guard steps < 1e10 else { throw RuntimeError.invalidInput(node: "", reason: "Range: too many elements") }
-        let n = Swift.max(0, Int(steps.isNaN ? 0 : Swift.max(steps, 0)))
-        return RuntimeTensor(s.dataType, shape: [n], values: (0..<n).map { start + T($0) * delta })
+    static func floating(_ s: RuntimeTensor, _ l: RuntimeTensor, _ d: RuntimeTensor) throws -> RuntimeTensor {
+        func value(_ t: RuntimeTensor) throws -> Double { try CastOp.convert(t, to: .double).withUnsafeBuffer(as: Double.self) { $0[0] } }
+        let start = try value(s), limit = try value(l), delta = try value(d)
+        let steps = ((limit - start) / delta).rounded(.up)
+        guard !steps.isNaN, steps < 1e10 else { throw RuntimeError.invalidInput(node: "", reason: "Range: invalid or too large element count") }
+        let n = Swift.max(0, Int(Swift.max(steps, 0)))
+        let values = RuntimeTensor(.double, shape: [n], values: (0..<n).map { start + Double($0) * delta })
+        return try CastOp.convert(values, to: s.dataType)
     }
 
     static func integer<T: FixedWidthInteger>(_ s: RuntimeTensor, _ l: RuntimeTensor, _ d: RuntimeTensor, _: T.Type) throws -> RuntimeTensor {
