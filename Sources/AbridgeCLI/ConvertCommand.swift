@@ -1,5 +1,6 @@
 import AbridgeIR
 import AbridgeONNX
+import AbridgePasses
 import AbridgeSupport
 import ArgumentParser
 import Foundation
@@ -35,6 +36,9 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .long, help: "Lower the IR version to at most N (for runtimes that refuse newer files).")
     var maxIrVersion: Int64?
 
+    @Option(name: .long, help: "Graph passes to run, comma-separated: \(PassManager.all.map(\.name).joined(separator: ", ")).")
+    var passes: String?
+
     @Flag(name: .long, help: "Replace an existing output file.")
     var force = false
 
@@ -50,6 +54,11 @@ struct ConvertCommand: ParsableCommand {
         let console = global.console
         try runReportingErrors(console) {
             let m = try ONNXReader.readModel(path: model, logger: console.logger)
+            if let passes {
+                let list = try PassManager.passes(named: passes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                let changed = try PassManager.run(list, on: m)
+                console.status(changed.isEmpty ? "passes changed nothing" : "passes applied: \(changed.joined(separator: ", "))")
+            }
             if let cap = maxIrVersion, let v = m.irVersion, v > cap {
                 console.status("lowering ir_version from \(v) to \(cap)")
                 m.irVersion = cap
