@@ -171,7 +171,7 @@ struct PruneSummary: Encodable {
             }
             out.append(row([l.node, l.op, shape, "\(l.paramsBefore)", "\(l.nonZeroAfter)", pct(l.sparsityAfter), l.storage,
                             "\(l.bytesBefore)", "\(l.bytesAfter)", l.macsBefore.map(String.init) ?? "?", l.macsAfter.map(String.init) ?? "?"]))
-            if l.status == "skipped", let reason = l.reason { out.append("    skipped: \(reason)") }
+            if let reason = l.reason { out.append("    \(l.status == "skipped" ? "skipped" : "note"): \(reason)") }
             if l.status == "pruned", l.storage == "sparse" || (r.pattern != "channels" && l.storageReason != nil), let why = l.storageReason {
                 out.append("    storage \(l.storage): \(why)")
             }

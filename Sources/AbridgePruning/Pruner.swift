@@ -188,7 +188,10 @@ public struct Pruner {
             if let macsB, let macsA, let eff { totalBefore += macsB; totalAfter += macsA; totalEffective += eff } else { counted = false }
             let status = prunedSet.contains(key) ? "pruned" : "skipped"
             var reason = skipped.first { $0.0 === node }?.1 ?? reasons[key]
-            if status == "pruned" { reason = nil } else if reason == nil { reason = "not selected" }
+            if status == "pruned" {
+                // A channel-pruning consumer lost input channels; its own outputs may have been kept for a reason.
+                reason = options.pattern == .channels ? reason.map { "output channels kept: \($0); input channels pruned" } : nil
+            } else if reason == nil { reason = "not selected" }
             report.layers.append(LayerPruningReport(
                 node: node.name ?? node.label, op: node.opType, weight: w.name, status: status, reason: reason,
                 shapeBefore: b.dims, shapeAfter: dims, paramsBefore: paramsBefore, paramsAfter: dense,

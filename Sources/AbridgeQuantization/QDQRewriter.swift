@@ -91,11 +91,17 @@ struct QDQRewriter {
         // 2. Weights and biases (quantized once per weight tensor; one DequantizeLinear per reader).
         var quantizedWeights: [ObjectIdentifier: (Value, Value, Value?, QuantParameters)] = [:]
         for c in targets.nodes {
-            guard let (wIndex, axis) = c.weight, let wValue = c.node.inputs[wIndex], let wTensor = wValue.initializer else { continue }
+            guard let (wIndex, axis) = c.weight, let wValue = c.node.inputs[wIndex] else { continue }
+            let dense: RuntimeTensor
+            if let t = wValue.initializer {
+                dense = try TensorConversion.runtimeTensor(from: t)
+            } else if let s = wValue.sparseInitializer {
+                dense = try TensorConversion.densify(s)
+            } else { continue }
             let graph = c.graph
             let xParams = inputParams[ObjectIdentifier(c.node)]
-            let shape = wTensor.dims.map { Int($0) }
-            let w = try TensorConversion.runtimeTensor(from: wTensor).elements(as: Float.self)
+            let shape = dense.shape
+            let w = dense.elements(as: Float.self)
             var entry = quantizedWeights[ObjectIdentifier(wValue)]
             var biasDone = false
             if entry == nil {
@@ -152,6 +158,7 @@ struct QDQRewriter {
         for graph in model.allGraphs {
             let inputs = Set(graph.inputs.map(ObjectIdentifier.init))
             graph.initializers.removeAll { $0.uses.isEmpty && !inputs.contains(ObjectIdentifier($0)) && !graph.outputs.contains($0) }
+            graph.sparseInitializers.removeAll { $0.uses.isEmpty && !inputs.contains(ObjectIdentifier($0)) && !graph.outputs.contains($0) }
             do { try graph.sortTopologically() } catch { throw QuantizationError.invalidModel("\(error)") }
         }
     }

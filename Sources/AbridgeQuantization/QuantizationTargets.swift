@@ -54,9 +54,15 @@ struct QuantizationTargets {
         }
     }
 
+    /// The weight's shape-and-type carrier when `v` is a float initializer, dense or sparse (a
+    /// pruned model's weights are sparse initializers; they are densified when quantized).
     private func isFloatWeight(_ v: Value?) -> Tensor? {
-        guard let v, let t = v.initializer, t.elementType == .float else { return nil }
-        return t
+        guard let v else { return nil }
+        if let t = v.initializer, t.elementType == .float { return t }
+        if let s = v.sparseInitializer, let values = s.values, values.elementType == .float {
+            return Tensor(name: v.name, dataType: .float, dims: s.dims, content: .none)
+        }
+        return nil
     }
 
     private mutating func classify(_ node: Node, graph: Graph) -> ComputeNode? {

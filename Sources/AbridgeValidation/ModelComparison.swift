@@ -67,8 +67,8 @@ public final class ModelComparison {
             let range = start..<Swift.min(n, start + evaluationBatch)
             let feed = try data.feed(range)
             recorder?.reset()
-            let outA = try a.run(feed, observer: recorder)
-            let outB = try b.run(feed, observer: comparator)
+            let outA = try Self.run(a, feed, observer: recorder, data: dataPath, model: originalPath)
+            let outB = try Self.run(b, feed, observer: comparator, data: dataPath, model: convertedPath)
             var byName: [String: RuntimeValue] = [:]
             for (name, v) in outB { byName[name] = v }
             let labels = try data.labels(range)
@@ -88,7 +88,9 @@ public final class ModelComparison {
                 try FloatElements.with(ta) { x in try FloatElements.with(tb) { y in agreement[name]?.add(original: x, converted: y) } }
             }
             if var e = evaluator, let labels, let ta = outA.first?.value.tensor, let tb = byName[e.output]?.tensor {
-                try e.add(original: ta, converted: tb, labels: labels)
+                do { try e.add(original: ta, converted: tb, labels: labels) } catch ComparisonError.invalidData(let m) {
+                    throw ComparisonError.invalidData("\(dataPath): \(m)")
+                }
                 evaluator = e
             }
             start = range.upperBound
@@ -177,6 +179,14 @@ public final class ModelComparison {
                          threads: options.threads ?? KernelThreads.count, batchNote: note)
             progress(ComparisonProgress(stage: "timing with onnxruntime", done: 1, total: 1))
             return report
+        }
+    }
+
+    /// Runs one model, naming the data file and the model when the data do not fit its inputs.
+    static func run(_ s: InferenceSession, _ feed: [String: RuntimeValue], observer: ExecutionObserver?,
+                    data: String, model: String) throws -> [(name: String, value: RuntimeValue)] {
+        do { return try s.run(feed, observer: observer) } catch RuntimeError.invalidFeed(let input, let reason) {
+            throw ComparisonError.invalidData("\(data) does not fit \(model): input '\(input)': \(reason)")
         }
     }
 
