@@ -104,3 +104,22 @@ public struct TensorAnnotation {
         self.tensorName = tensorName; self.quantParameterTensorNames = quantParameterTensorNames
     }
 }
+
+extension Graph {
+    /// Moves `node`'s outputs to `replacement` (which must have no outputs yet) and removes
+    /// `node`: every reader of the old outputs, graph outputs included, now reads the same values
+    /// produced by `replacement`, names unchanged.
+    /// - Throws: `IRError.invalidEdit` when `replacement` already has outputs or a node is not in
+    ///   this graph.
+    public func replaceOutput(of node: Node, with replacement: Node) throws {
+        guard node.graph === self, replacement.graph === self else { throw IRError.invalidEdit("\(node.label): not in this graph") }
+        guard replacement.outputs.isEmpty else { throw IRError.invalidEdit("\(replacement.label) already has outputs") }
+        let outs = node.outputs
+        node.releaseOutputs()
+        node.clearOutputs()
+        for o in outs { replacement.appendOutput(o) }
+        node.removeAllInputs()
+        node.graph = nil
+        nodes.removeAll { $0 === node }
+    }
+}

@@ -87,6 +87,9 @@ public final class Node {
         outputs.append(value)
     }
 
+    /// Forgets the output list (after `releaseOutputs`).
+    func clearOutputs() { outputs.removeAll() }
+
     /// Detaches all outputs from this node (they keep their uses).
     func releaseOutputs() {
         for o in outputs where o.producer === self { o.producer = nil }

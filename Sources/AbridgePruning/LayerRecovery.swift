@@ -120,9 +120,12 @@ struct LayerRecovery {
             if let bias { row.append(Double(bias[j])) }
             return row
         }
+        // Inputs that were zero on every calibration row carry no information: they are left
+        // out of the solve and keep their weights (a ridge solve would set them to exactly 0).
+        let dead = Set((0..<r).filter { acc.xtx[$0 * d + $0] == 0 })
         let support: (Int) -> [Int]? = { j in
-            guard let mask = t.mask else { return nil }
-            var s = (0..<r).filter { mask[matrix.index(j, $0)] }
+            guard t.mask != nil || !dead.isEmpty else { return nil }
+            var s = (0..<r).filter { !dead.contains($0) && (t.mask?[matrix.index(j, $0)] ?? true) }
             if d > r { s.append(r) }
             return s
         }
@@ -133,7 +136,8 @@ struct LayerRecovery {
             let old = currentRow(j)
             let eOld = acc.residual(old, output: j)
             before += eOld
-            guard let new = solution.weights[j] else { after += eOld; continue }
+            guard var new = solution.weights[j] else { after += eOld; continue }
+            for c in dead { new[c] = old[c] }
             let eNew = acc.residual(new, output: j)
             if eNew > eOld { after += eOld; continue }   // never make a row worse
             after += eNew

@@ -55,6 +55,13 @@ enum OpsetUpgrade {
         return v
     }
 
+    private static func uniqueName(_ base: String, _ graph: Graph) -> String {
+        let taken = Set(graph.nodes.flatMap { $0.outputs.map(\.name) } + graph.initializers.map(\.name) + graph.inputs.map(\.name))
+        var name = base, k = 0
+        while taken.contains(name) { k += 1; name = "\(base)_\(k)" }
+        return name
+    }
+
     private static func convert(_ node: Node, in graph: Graph, from: Int, to: Int) throws {
         let label = node.label
         func refuse(_ why: String) -> QuantizationError {
@@ -70,11 +77,22 @@ enum OpsetUpgrade {
         switch node.opType {
         case "Softmax", "LogSoftmax", "Hardmax":
             guard from < 13 && to >= 13 else { return }
+            // Opset < 13 coerces the input to 2-D at `axis` and normalizes each row; opset 13
+            // normalizes along one axis. Rewritten exactly as
+            // Reshape(Softmax13(Flatten(x, axis), axis = -1), Shape(x)).
+            guard let x = node.inputs.first ?? nil, let y = node.outputs.first else { throw refuse("missing input or output") }
             let axis = node.attribute("axis")?.int ?? 1
-            let rank = node.inputs.first??.type?.tensorShape?.rank
-            guard let rank else { throw refuse("the input rank is unknown, so opset-\(from) axis semantics cannot be checked") }
-            let a = axis < 0 ? axis + Int64(rank) : axis
-            guard a == Int64(rank - 1) else { throw refuse("axis \(axis) is not the last axis of a rank-\(rank) input") }
+            let base = y.name
+            let flat = Node(opType: "Flatten", name: base + "_flatten", inputs: [x], outputs: [uniqueName(base + "_2d", graph)],
+                            attributes: [Attribute(name: "axis", value: .int(axis))])
+            let shape = Node(opType: "Shape", name: base + "_shape", inputs: [x], outputs: [uniqueName(base + "_shape", graph)])
+            let inner = Node(opType: node.opType, name: node.name, inputs: [flat.outputs[0]], outputs: [uniqueName(base + "_2d_out", graph)],
+                             attributes: [Attribute(name: "axis", value: .int(-1))])
+            let reshape = Node(opType: "Reshape", name: base + "_reshape", inputs: [inner.outputs[0], shape.outputs[0]], outputs: [])
+            for n in [flat, shape, inner, reshape] { graph.insert(n, before: node) }
+            // The Reshape takes over the original output value (and so its name and readers).
+            node.removeAllInputs()
+            try graph.replaceOutput(of: node, with: reshape)
         case "Unsqueeze", "Squeeze", "ReduceSum":
             if from < 13 && to >= 13 { moveAttributeToInput("axes", at: 1, suffix: "_axes") }
         case "Split":

@@ -92,12 +92,7 @@ struct QDQRewriter {
         var quantizedWeights: [ObjectIdentifier: (Value, Value, Value?, QuantParameters)] = [:]
         for c in targets.nodes {
             guard let (wIndex, axis) = c.weight, let wValue = c.node.inputs[wIndex] else { continue }
-            let dense: RuntimeTensor
-            if let t = wValue.initializer {
-                dense = try TensorConversion.runtimeTensor(from: t)
-            } else if let s = wValue.sparseInitializer {
-                dense = try TensorConversion.densify(s)
-            } else { continue }
+            guard let dense = try ConstantWeights.value(of: wValue) else { continue }
             let graph = c.graph
             let xParams = inputParams[ObjectIdentifier(c.node)]
             let shape = dense.shape
@@ -107,8 +102,8 @@ struct QDQRewriter {
             if entry == nil {
                 var p = WeightQuantization.parameters(w, shape: shape, axis: options.perChannel ? axis : nil, type: options.weightType)
                 // Bias must fit in int32 with scale = x_scale * w_scale: raise weight scales that are too small.
-                if let b = c.bias, let xp = xParams, let bTensor = c.node.inputs[b]?.initializer,
-                   let bias = try? TensorConversion.runtimeTensor(from: bTensor).elements(as: Float.self) {
+                if let b = c.bias, let xp = xParams, let bValue = c.node.inputs[b],
+                   let bias = (try? ConstantWeights.value(of: bValue))??.elements(as: Float.self) {
                     for (o, bv) in bias.enumerated() {
                         let k = channelIndex(o, node: c.node, weightShape: shape, params: p)
                         let needed = abs(bv) / (xp.scale[0] * Float(Int32.max - 1))
@@ -133,8 +128,8 @@ struct QDQRewriter {
             graph.append(dq)
             c.node.setInput(wIndex, dq.outputs[0])
             // Bias.
-            if let b = c.bias, let xp = xParams, let bValue = c.node.inputs[b], let bTensor = bValue.initializer, !biasDone {
-                let bias = try TensorConversion.runtimeTensor(from: bTensor).elements(as: Float.self)
+            if let b = c.bias, let xp = xParams, let bValue = c.node.inputs[b], !biasDone,
+               let bias = try ConstantWeights.value(of: bValue)?.elements(as: Float.self) {
                 let scales = bias.indices.map { o in xp.scale[0] * p.scale[channelIndex(o, node: c.node, weightShape: shape, params: p)] }
                 let q = bias.indices.map { o -> Int32 in
                     let r = (bias[o] / scales[o]).rounded(.toNearestOrEven)

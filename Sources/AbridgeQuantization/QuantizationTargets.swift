@@ -54,15 +54,12 @@ struct QuantizationTargets {
         }
     }
 
-    /// The weight's shape-and-type carrier when `v` is a float initializer, dense or sparse (a
-    /// pruned model's weights are sparse initializers; they are densified when quantized).
+    /// The weight's shape-and-type carrier when `v` is a constant float tensor: an initializer,
+    /// dense or sparse (a pruned model's weights; densified when quantized), or the output of a
+    /// Constant / ConstantOfShape node (old exporters; materialized when quantized).
     private func isFloatWeight(_ v: Value?) -> Tensor? {
-        guard let v else { return nil }
-        if let t = v.initializer, t.elementType == .float { return t }
-        if let s = v.sparseInitializer, let values = s.values, values.elementType == .float {
-            return Tensor(name: v.name, dataType: .float, dims: s.dims, content: .none)
-        }
-        return nil
+        guard let v, let shape = ConstantWeights.floatShape(of: v) else { return nil }
+        return Tensor(name: v.name, dataType: .float, dims: shape.map(Int64.init), content: .none)
     }
 
     private mutating func classify(_ node: Node, graph: Graph) -> ComputeNode? {

@@ -105,7 +105,19 @@ public struct Quantizer {
         }
         var rewriter = QDQRewriter(model: model, options: options, activationParams: activationParams)
         try rewriter.rewrite(targets, plan: &plan)
-        let needed = Swift.max(options.perChannel ? 13 : 10, options.activationType.minimumOpset, options.weightType.minimumOpset)
+        // Constant subgraphs that produced now-quantized weights (old models) are dead.
+        _ = try EliminateDeadNodesPass().run(on: model)
+        // Per-axis DequantizeLinear needs opset 13; 16-bit types need 21; plain QDQ needs 10.
+        var needed = 10
+        for g in model.allGraphs {
+            for n in g.nodes where n.opType == "QuantizeLinear" || n.opType == "DequantizeLinear" {
+                if n.attribute("axis") != nil { needed = Swift.max(needed, 13) }
+                let zeroPointType = n.inputs.count > 2 ? n.inputs[2]?.initializer?.elementType : nil
+                if let t = zeroPointType ?? n.inputs[0]?.initializer?.elementType, t == .int16 || t == .uint16 {
+                    needed = Swift.max(needed, 21)
+                }
+            }
+        }
         let opsetAfter = try OpsetUpgrade.ensure(model, atLeast: needed)
         return QuantizationResult(plan: plan, passesApplied: passes, opsetBefore: opsetBefore, opsetAfter: opsetAfter,
                                   nonFiniteWarnings: warnings)

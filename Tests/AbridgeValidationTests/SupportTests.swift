@@ -48,9 +48,11 @@ struct SupportTests {
     }
 
     @Test func undefinedMetricsAreNullWithAReasonInJSON() throws {
-        let data = try JSONEncoder().encode([MetricValue(.infinity, ifNotFinite: "infinite"), MetricValue(.nan), MetricValue(0.5)])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let data = try encoder.encode([MetricValue(.infinity, ifNotFinite: "infinite"), MetricValue(.nan), MetricValue(0.5)])
         let text = String(decoding: data, as: UTF8.self)
-        #expect(text == #"[{"value":null,"reason":"infinite"},{"value":null,"reason":"not a finite number"},{"value":0.5}]"#)
+        #expect(text == #"[{"reason":"infinite","value":null},{"reason":"not a finite number","value":null},{"value":0.5}]"#)
     }
 
     @Test func autoTaskFollowsTheIssueRules() {
