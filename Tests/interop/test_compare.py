@@ -155,3 +155,16 @@ def test_onnxruntime_takes_the_timings(abridge, quantized, tmp_path):
     assert report["timing"]["runtime"] == "onnxruntime"
     assert report["timing"]["runtime_version"] == ort.__version__
     assert "timings measured by onnxruntime" in p.stdout
+
+
+def test_missing_python_for_onnxruntime_is_exit_69(quantized, tmp_path):
+    from conftest import abridge_binary
+    import subprocess
+    original, converted, data = quantized["mlp"]
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    p = subprocess.run([abridge_binary(), "compare", str(original), str(converted), "--data", str(data),
+                        "--runtime", "onnxruntime"], capture_output=True, text=True, timeout=120,
+                       env={"PATH": str(empty)})
+    assert p.returncode == 69, p.stderr
+    assert "onnxruntime" in p.stderr and "python3" in p.stderr

@@ -29,7 +29,7 @@ public enum NPYWriter {
     /// - Throws: ``DataError`` of kind ``DataError/Kind/io`` if writing fails, or as ``encode(_:)``.
     public static func write(_ array: NumPyArray, to url: URL) throws {
         let bytes = try encode(array)
-        try AtomicFile.write(to: url) { temporary in
+        try AtomicReplacement.write(to: url) { temporary in
             guard FileManager.default.createFile(atPath: temporary.path, contents: Data(bytes)) else {
                 throw DataError(.io, "cannot create file", file: temporary.path)
             }

@@ -35,7 +35,7 @@ public enum NPZWriter {
                 throw error.located(file: url.path, member: key + ".npy")
             }
         }
-        try AtomicFile.write(to: url) { temporary in
+        try AtomicReplacement.write(to: url) { temporary in
             try writeArchive(members, to: temporary, compressed: compressed)
         }
     }

@@ -8,7 +8,7 @@ import Darwin
 #endif
 
 /// Atomic replacement of a file: write a temporary sibling, flush it, rename it over the target.
-enum AtomicFile {
+enum AtomicReplacement {
     /// Calls `body` with a fresh temporary path in `url`'s folder, then renames it to `url`.
     /// The temporary file is removed if `body` or the rename fails.
     static func write(to url: URL, _ body: (URL) throws -> Void) throws {
