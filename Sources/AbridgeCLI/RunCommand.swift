@@ -42,11 +42,27 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Replace an existing output.")
     var force = false
 
+    // Benchmark facility (hidden; used by scripts/bench/runtime_benchmark.py). With --repeat, the
+    // feeds are built once, the whole data set is run K untimed times and then N timed times, and
+    // the per-run seconds of the session runs alone (no process start-up, model load or data
+    // reading) go to --timing-json. Outputs are those of the last run, handled as without it.
+    @Option(name: .long, help: ArgumentHelp("Timed runs of the whole data set (benchmarking).", visibility: .hidden))
+    var `repeat`: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Untimed runs before the timed ones (with --repeat).", visibility: .hidden))
+    var warmup: Int = 1
+
+    @Option(name: .long, help: ArgumentHelp("Write {\"runs_s\": [seconds per run], ...} here (with --repeat).", visibility: .hidden))
+    var timingJson: String?
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         if inputs != nil && !npyInputs.isEmpty { throw ValidationError("use either --input or --inputs, not both") }
         for spec in npyInputs where !spec.contains("=") { throw ValidationError("--input takes NAME=FILE.npy, got '\(spec)'") }
+        if let r = `repeat`, r < 1 { throw ValidationError("--repeat must be at least 1") }
+        if warmup < 0 { throw ValidationError("--warmup must be at least 0") }
+        if timingJson != nil && `repeat` == nil { throw ValidationError("--timing-json needs --repeat") }
     }
 
     func run() throws {
@@ -69,7 +85,15 @@ struct RunCommand: ParsableCommand {
             } else {
                 throw CLIError(status: .usage, message: "the model needs inputs \(session.requiredInputs.map(\.name).joined(separator: ", ")): give --inputs or --input NAME=FILE.npy")
             }
-            let results = try BatchRunner(session: session, data: data, console: console).runAll()
+            let runner = BatchRunner(session: session, data: data, console: console)
+            let results: [(name: String, value: RuntimeValue)]
+            if let count = `repeat` {
+                let timing = try runner.timedRuns(count, warmup: warmup)
+                results = timing.results
+                if let timingJson { try timing.writeJSON(to: timingJson, threads: global.threads) }
+            } else {
+                results = try runner.runAll()
+            }
             if let output {
                 try OutputFiles.write(results, to: output, overwrite: force)
                 console.status("wrote \(results.count) outputs to \(output)")

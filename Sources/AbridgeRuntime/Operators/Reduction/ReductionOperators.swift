@@ -14,6 +14,7 @@ enum ReductionOperators {
         r.register("ArgMax", since: ArgMaxOp.sinceVersions, ArgMaxOp.make)
         r.register("ArgMin", since: ArgMinOp.sinceVersions, ArgMinOp.make)
         r.register("CumSum", since: CumSumOp.sinceVersions, CumSumOp.make)
+        r.register("CumProd", since: CumProdOp.sinceVersions, CumProdOp.make)
         r.register("TopK", since: TopKOp.sinceVersions, TopKOp.make)
     }
 }
