@@ -89,4 +89,34 @@ struct PoolWindows: Sendable {
             } }
         }
     }
+
+    /// 2-D pooling without offset tables: for planes `range` (plane `p` reads `x + p * inSize` and
+    /// writes `y + p * outSize`), sets each output to `reduce(start, rows, cols, rowStep, colStep,
+    /// padded)`, where the window's input elements inside the input are
+    /// `start[i * rowStep + j * colStep]` for `i < rows`, `j < cols`, visited row by row (the kernel
+    /// order of `forEachWindow`). `start` is only valid when `rows * cols > 0`.
+    /// - Precondition: `geometry.rank == 2`.
+    @inlinable
+    func forEachPlane2D<T>(_ range: Range<Int>, x: UnsafePointer<T>, inSize: Int, y: UnsafeMutablePointer<T>, outSize: Int,
+                           _ reduce: (_ start: UnsafePointer<T>, _ rows: Int, _ cols: Int, _ rowStep: Int, _ colStep: Int,
+                                      _ padded: Int) -> T) {
+        let g = geometry
+        let oh = g.output[0], ow = g.output[1], width = g.input[1]
+        let rowStep = g.dilations[0] * width, colStep = g.dilations[1]
+        let b1 = axisBase[1]
+        first.withUnsafeBufferPointer { pf in count.withUnsafeBufferPointer { pc in padded.withUnsafeBufferPointer { pp in
+            for p in range {
+                let src = x + p * inSize
+                var dst = y + p * outSize
+                for r in 0..<oh {
+                    let rows = pc[r], rowStart = pf[r] * width, rowPad = pp[r]
+                    for c in 0..<ow {
+                        let cols = pc[b1 + c]
+                        dst.pointee = reduce(src + (rowStart + pf[b1 + c]), rows, cols, rowStep, colStep, rowPad * pp[b1 + c])
+                        dst += 1
+                    }
+                }
+            }
+        } } }
+    }
 }

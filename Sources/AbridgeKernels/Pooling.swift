@@ -38,6 +38,22 @@ public enum Pooling {
         let colStrides = columnMajorStrides(geometry.input)
         guard let px = x.baseAddress, let py = y.baseAddress else { return }
         let pi = indices?.baseAddress
+        if pi == nil && geometry.rank == 2 {
+            // Same windows, same order, same comparisons as the general path, without its
+            // per-window offset table.
+            ParallelFor.run(plan.planes) { range in
+                windows.forEachPlane2D(range, x: px, inSize: plan.inSize, y: py, outSize: plan.outSize) { src, rows, cols, rowStep, colStep, _ in
+                    guard rows > 0, cols > 0 else { return T.lowestValue }
+                    var best = src[0]
+                    for i in 0..<rows {
+                        let row = src + i * rowStep
+                        for j in 0..<cols { let v = row[j * colStep]; if v > best { best = v } }
+                    }
+                    return best
+                }
+            }
+            return
+        }
         ParallelFor.run(plan.planes) { range in
             for p in range {
                 let src = px + p * plan.inSize, dst = py + p * plan.outSize
@@ -76,6 +92,21 @@ public enum Pooling {
         let plan = try planes(shape, geometry, x.count, y.count, kernel: "AveragePool")
         let windows = PoolWindows(geometry)
         guard let px = x.baseAddress, let py = y.baseAddress else { return }
+        if geometry.rank == 2 {
+            // Same windows and summation order as the general path.
+            ParallelFor.run(plan.planes) { range in
+                windows.forEachPlane2D(range, x: px, inSize: plan.inSize, y: py, outSize: plan.outSize) { src, rows, cols, rowStep, colStep, padded in
+                    var sum: T = 0
+                    for i in 0..<rows {
+                        let row = src + i * rowStep
+                        for j in 0..<cols { sum += row[j * colStep] }
+                    }
+                    let divisor = countIncludePad ? padded : rows * cols
+                    return divisor > 0 ? sum / T(divisor) : 0
+                }
+            }
+            return
+        }
         ParallelFor.run(plan.planes) { range in
             for p in range {
                 let src = px + p * plan.inSize, dst = py + p * plan.outSize

@@ -10,9 +10,13 @@ struct MaxPool: OperatorKernel {
     static let sinceVersions = [1, 8, 10, 11, 12, 22]
     let attributes: ConvAttributes
     let storageOrder: Int
+    /// Whether the node asks for the Indices output (computing it costs a table per window).
+    let wantsIndices: Bool
 
     init(_ context: KernelBuildContext) throws {
         attributes = try ConvAttributes(context)
+        let outputs = context.node.outputs
+        wantsIndices = outputs.count > 1 && !outputs[1].name.isEmpty
         storageOrder = Int(clamping: try context.attributes.int("storage_order", default: 0))
         guard storageOrder == 0 || storageOrder == 1 else {
             throw RuntimeError.invalidAttribute(node: context.node.label, name: "storage_order", reason: "must be 0 or 1")
@@ -39,8 +43,18 @@ struct MaxPool: OperatorKernel {
 
     func pool<T: PoolingElement>(_ x: RuntimeTensor, _ g: ConvGeometry, _ shape: [Int], _: T.Type) throws -> [RuntimeValue?] {
         let y = try RuntimeTensor.allocate(x.dataType, shape)
-        let indices = try RuntimeTensor.allocate(.int64, shape)
         let order = storageOrder
+        guard wantsIndices else {
+            try FloatOperand.guarded("MaxPool") {
+                try x.withUnsafeBuffer(as: T.self) { px in
+                    try y.withUnsafeMutableBuffer(as: T.self) { py in
+                        try Pooling.maxPool(px, shape: x.shape, geometry: g, storageOrder: order, into: py, indices: nil)
+                    }
+                }
+            }
+            return [.tensor(y)]
+        }
+        let indices = try RuntimeTensor.allocate(.int64, shape)
         try FloatOperand.guarded("MaxPool") {
             try x.withUnsafeBuffer(as: T.self) { px in
                 try y.withUnsafeMutableBuffer(as: T.self) { py in

@@ -15,6 +15,8 @@ enum ReductionOperators {
         r.register("ArgMin", since: ArgMinOp.sinceVersions, ArgMinOp.make)
         r.register("CumSum", since: CumSumOp.sinceVersions, CumSumOp.make)
         r.register("CumProd", since: CumProdOp.sinceVersions, CumProdOp.make)
+        r.register("NegativeLogLikelihoodLoss", since: NegativeLogLikelihoodLossOp.sinceVersions, NegativeLogLikelihoodLossOp.make)
+        r.register("SoftmaxCrossEntropyLoss", since: SoftmaxCrossEntropyLossOp.sinceVersions, SoftmaxCrossEntropyLossOp.make)
         r.register("TopK", since: TopKOp.sinceVersions, TopKOp.make)
     }
 }

@@ -9,6 +9,7 @@ enum SequenceOperators {
         r.register("SequenceLength", since: SequenceLengthOp.sinceVersions, SequenceLengthOp.make)
         r.register("SplitToSequence", since: SplitToSequenceOp.sinceVersions, SplitToSequenceOp.make)
         r.register("ConcatFromSequence", since: ConcatFromSequenceOp.sinceVersions, ConcatFromSequenceOp.make)
+        r.register("SequenceMap", since: SequenceMapKernel.sinceVersions) { try SequenceMapKernel(context: $0) }
         r.register("Optional", since: OptionalOp.sinceVersions, OptionalOp.make)
         r.register("OptionalHasElement", since: OptionalHasElementOp.sinceVersions, OptionalHasElementOp.make)
         r.register("OptionalGetElement", since: OptionalGetElementOp.sinceVersions, OptionalGetElementOp.make)
