@@ -23,18 +23,22 @@ public enum Convolution {
         let outSize = plan.outSize, inSize = plan.inSize, cg = plan.cPerGroup, mg = plan.mPerGroup
         let rows = cg * plan.kernelSize
         // Bias first; GEMM then accumulates with beta = 1.
+        guard let py = y.baseAddress else { return }
         for n in 0..<plan.batch {
             for m in 0..<plan.m {
                 let v: Float = bias.map { $0[m] } ?? 0
-                let base = (n * plan.m + m) * outSize
-                for p in 0..<outSize { y[base + p] = v }
+                (py + (n * plan.m + m) * outSize).update(repeating: v, count: outSize)
             }
         }
         guard outSize > 0, rows > 0 else { return }
         let pointwise = plan.kernelSize == 1 && g.strides.allSatisfy { $0 == 1 }
             && g.padsBegin.allSatisfy { $0 == 0 } && g.padsEnd.allSatisfy { $0 == 0 } && g.input == g.output
         let tile = pointwise ? outSize : max(1, min(outSize, tileElements / rows))
-        var col = [Float](repeating: 0, count: pointwise ? 0 : rows * tile)
+        // Scratch from the shared pool (im2col writes every entry it covers, pads included).
+        let colCount = pointwise ? 0 : rows * tile, colBytes = colCount * MemoryLayout<Float>.stride
+        let colMemory = BufferPool.shared.allocate(byteCount: colBytes)
+        defer { BufferPool.shared.release(colMemory, capacity: BufferPool.capacity(for: colBytes)) }
+        let colBuffer = UnsafeMutableBufferPointer(start: colMemory.bindMemory(to: Float.self, capacity: colCount), count: colCount)
         for n in 0..<plan.batch {
             for gi in 0..<group {
                 let xg = UnsafeBufferPointer(rebasing: x[((n * plan.c + gi * cg) * inSize)..<((n * plan.c + (gi + 1) * cg) * inSize)])
@@ -49,12 +53,10 @@ public enum Convolution {
                 var p0 = 0
                 while p0 < outSize {
                     let p1 = min(outSize, p0 + tile), width = p1 - p0
-                    try col.withUnsafeMutableBufferPointer { colBuffer in
-                        try Im2Col.im2col(xg, channels: cg, geometry: g, positions: p0..<p1, padValue: 0, into: colBuffer)
-                        try Gemm.sgemm(transA: false, transB: false, m: mg, n: width, k: rows, alpha: 1, a: wg, lda: rows,
-                                       b: UnsafeBufferPointer(colBuffer), ldb: width, beta: 1,
-                                       c: UnsafeMutableBufferPointer(rebasing: y[(yBase + p0)...]), ldc: outSize)
-                    }
+                    try Im2Col.im2col(xg, channels: cg, geometry: g, positions: p0..<p1, padValue: 0, into: colBuffer)
+                    try Gemm.sgemm(transA: false, transB: false, m: mg, n: width, k: rows, alpha: 1, a: wg, lda: rows,
+                                   b: UnsafeBufferPointer(colBuffer), ldb: width, beta: 1,
+                                   c: UnsafeMutableBufferPointer(rebasing: y[(yBase + p0)...]), ldc: outSize)
                     p0 = p1
                 }
             }

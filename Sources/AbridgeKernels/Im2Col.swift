@@ -20,6 +20,10 @@ public enum Im2Col {
         try ShapeMath.checkAtLeast(x.count, channels * inSize, kernel: "im2col", buffer: "X")
         try ShapeMath.checkAtLeast(col.count, rows * width, kernel: "im2col", buffer: "col")
         guard rows > 0, width > 0, let px = x.baseAddress, let pc = col.baseAddress else { return }
+        if n == 2 {
+            im2col2D(px, channels: channels, geometry: g, positions: positions, padValue: padValue, into: pc)
+            return
+        }
         let inStrides = ShapeMath.strides(g.input)
         let lastOut = g.output[n - 1]
         ParallelFor.run(rows, minChunk: max(1, 4096 / max(1, width))) { rowRange in
@@ -60,6 +64,55 @@ public enum Im2Col {
                         }
                     }
                     p += max(1, runLength)
+                }
+            }
+        }
+    }
+
+    /// The 2-D case of `im2col` (same layout, same values): per kernel row and output row, the
+    /// columns that fall inside the input are one contiguous copy (stride 1) or one strided
+    /// gather, and the rest is padding, computed from the bounds instead of per element.
+    @inlinable
+    static func im2col2D<T>(_ px: UnsafePointer<T>, channels: Int, geometry g: ConvGeometry, positions: Range<Int>,
+                            padValue: T, into pc: UnsafeMutablePointer<T>) {
+        let kh = g.kernel[0], kw = g.kernel[1], kernelSize = kh * kw
+        let inH = g.input[0], inW = g.input[1], outW = g.output[1]
+        let sh = g.strides[0], sw = g.strides[1], dh = g.dilations[0], dw = g.dilations[1]
+        let ph = g.padsBegin[0], pw = g.padsBegin[1]
+        let p0 = positions.lowerBound, p1 = positions.upperBound, width = p1 - p0
+        let rows = channels * kernelSize
+        /// ceil(a / b) for b > 0 and any sign of a.
+        func ceilDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? (a + b - 1) / b : -((-a) / b) }
+        ParallelFor.run(rows, minChunk: max(1, 4096 / max(1, width))) { rowRange in
+            for row in rowRange {
+                let c = row / kernelSize, k = row % kernelSize, ki = k / kw, kj = k % kw
+                let src = px + c * inH * inW
+                let dst = pc + row * width
+                // Output columns ow with 0 <= ow * sw - pw + kj * dw < inW.
+                let shift = kj * dw - pw
+                let validLo = max(0, ceilDiv(-shift, sw)), validHi = min(outW, max(0, ceilDiv(inW - shift, sw)))
+                var p = p0
+                while p < p1 {
+                    let oh = p / outW, owStart = p % outW, owEnd = min(outW, owStart + (p1 - p))
+                    let out = dst + (p - p0)
+                    let ih = oh * sh - ph + ki * dh
+                    if ih < 0 || ih >= inH {
+                        out.update(repeating: padValue, count: owEnd - owStart)
+                    } else {
+                        let lo = min(max(owStart, validLo), owEnd), hi = max(min(owEnd, validHi), lo)
+                        if lo > owStart { out.update(repeating: padValue, count: lo - owStart) }
+                        let srcRow = src + ih * inW + shift
+                        if hi > lo {
+                            if sw == 1 {
+                                (out + (lo - owStart)).update(from: srcRow + lo, count: hi - lo)
+                            } else {
+                                let o = out + (lo - owStart)
+                                for j in 0..<(hi - lo) { o[j] = srcRow[(lo + j) * sw] }
+                            }
+                        }
+                        if owEnd > hi { (out + (hi - owStart)).update(repeating: padValue, count: owEnd - hi) }
+                    }
+                    p += owEnd - owStart
                 }
             }
         }

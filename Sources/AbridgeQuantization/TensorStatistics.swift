@@ -46,7 +46,9 @@ public struct TensorStatistics: Sendable, Codable, Equatable {
             return (Swift.min(lo, 0), h.quantile(f))
         case .entropy:
             guard let h = histogram else { return (min, max) }
-            let t = EntropyCalibration.threshold(h)
+            // One-sided (non-negative) tensors use all 256 levels of 8 bits on [0, t];
+            // signed ones have 128 levels a side.
+            let t = EntropyCalibration.threshold(h, levels: min >= 0 ? 256 : 128)
             return (min >= 0 ? 0 : Swift.max(min, -t), Swift.min(max, t))
         }
     }
@@ -55,11 +57,10 @@ public struct TensorStatistics: Sendable, Codable, Equatable {
 /// KL-divergence threshold search (Migacz, "8-bit Inference with TensorRT", GTC 2017), as
 /// onnxruntime's Entropy calibrator: over the histogram of |x|, for each candidate threshold
 /// bin `i`, clip the reference distribution P at `i` (outliers added to the last bin), quantize
-/// it to 128 levels (Q), and keep the `i` minimising KL(P || Q).
+/// it to the available levels (128 a side for signed data, 256 for non-negative data) (Q), and
+/// keep the `i` minimising KL(P || Q).
 enum EntropyCalibration {
-    static let quantizedBins = 128
-
-    static func threshold(_ h: Histogram) -> Float {
+    static func threshold(_ h: Histogram, levels quantizedBins: Int) -> Float {
         // Fold the signed histogram onto |x|.
         var abs: [Double] = []
         for (k, c) in h.counts.enumerated() where c > 0 {
@@ -77,7 +78,9 @@ enum EntropyCalibration {
             if i > quantizedBins { tail -= abs[i - 1] }
             var p = Array(abs[0..<i])
             p[i - 1] += tail
-            // Quantize P into 128 chunks, spreading each chunk's mass over its non-empty bins.
+            // Quantize the clipped histogram (without the outliers P folds into its last bin) into
+            // 128 chunks, spreading each chunk's mass over its non-empty bins: the outliers are
+            // what clipping at `i` loses, so Q must not hold them.
             var q = [Double](repeating: 0, count: i)
             let step = Double(i) / Double(quantizedBins)
             for b in 0..<quantizedBins {
@@ -85,7 +88,6 @@ enum EntropyCalibration {
                 guard end > start else { continue }
                 var mass = 0.0, nonzero = 0
                 for k in start..<end { mass += abs[k]; if abs[k] > 0 { nonzero += 1 } }
-                if b == quantizedBins - 1 { mass += tail }
                 guard nonzero > 0 else { continue }
                 for k in start..<end where abs[k] > 0 { q[k] = mass / Double(nonzero) }
             }

@@ -62,13 +62,15 @@ class NpzReader:
         self.i = 0
 
 
-def ort_quantize_static(name, out, per_channel):
-    from onnxruntime.quantization import QuantFormat, QuantType, quantize_static
+def ort_quantize_static(name, out, per_channel, method="minmax"):
+    from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
     from onnxruntime.quantization.shape_inference import quant_pre_process
     model = SAMPLES / f"{name}.onnx"
     pre = pathlib.Path(str(out) + ".pre.onnx")
     quant_pre_process(str(model), str(pre), skip_symbolic_shape=True)
     names = [i.name for i in onnx.load(str(pre)).graph.input]
     reader = NpzReader(SAMPLES / f"{name}.calib.npz", names)
+    calibrate = {"minmax": CalibrationMethod.MinMax, "percentile": CalibrationMethod.Percentile,
+                 "entropy": CalibrationMethod.Entropy}[method]
     quantize_static(str(pre), str(out), reader, quant_format=QuantFormat.QDQ, per_channel=per_channel,
-                    activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)
+                    activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, calibrate_method=calibrate)

@@ -78,6 +78,23 @@ def test_accuracy_against_onnxruntime_quantizer(name, quantized, tmp_path):
         assert ours <= theirs * 1.005, (float_value, ours, theirs)
 
 
+@pytest.mark.parametrize("name", ["digits-mlp", "digits-cnn"])
+@pytest.mark.parametrize("method", ["percentile", "entropy"])
+@pytest.mark.parametrize("per_channel", [True, False])
+def test_calibration_methods_against_onnxruntime(abridge, name, method, per_channel, tmp_path):
+    ours = tmp_path / "ours.onnx"
+    args = ["--calibration", SAMPLES / f"{name}.calib.npz", "--method", method, "--quiet"]
+    if not per_channel:
+        args.append("--no-per-channel")
+    quantize(abridge, SAMPLES / f"{name}.onnx", ours, *args)
+    theirs = tmp_path / "ort.onnx"
+    ort_quantize_static(name, theirs, per_channel=per_channel, method=method)
+    _, float_value = metric(name, SAMPLES / f"{name}.onnx")
+    _, a = metric(name, ours)
+    _, b = metric(name, theirs)
+    assert float_value - a <= (float_value - b) + 0.005, (float_value, a, b)
+
+
 def test_plan_round_trip(abridge, quantized, tmp_path):
     path, p = quantized["digits-mlp"]
     assert p.returncode == 0, p.stderr

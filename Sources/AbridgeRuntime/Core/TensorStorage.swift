@@ -1,10 +1,14 @@
 import AbridgeIR
+import AbridgeKernels
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Memory holding a runtime tensor's elements: 64-byte-aligned memory owned by this object, or a
 /// read-only view of initializer bytes (a mapped model file) kept alive through `owner`.
+///
+/// Owned memory comes from `BufferPool.shared` and goes back to it on release, so repeated runs
+/// of a model reuse their activation buffers.
 ///
 /// Kernels never write to their inputs; they write only into storage they allocated.
 public final class TensorStorage: @unchecked Sendable {
@@ -18,7 +22,7 @@ public final class TensorStorage: @unchecked Sendable {
     /// Allocates `byteCount` uninitialized bytes (64-byte aligned).
     public init(byteCount: Int) {
         self.byteCount = byteCount
-        base = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(byteCount, 1), alignment: 64)
+        base = BufferPool.shared.allocate(byteCount: byteCount)
         owned = true; owner = nil
     }
 
@@ -36,11 +40,11 @@ public final class TensorStorage: @unchecked Sendable {
         if let pointer, Int(bitPattern: pointer) % 16 == 0, case .mapped = bytes {
             base = UnsafeMutableRawPointer(mutating: pointer); owned = false; owner = bytes
         } else {
-            base = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(count, 1), alignment: 64)
+            base = BufferPool.shared.allocate(byteCount: count)
             if let pointer, count > 0 { base.copyMemory(from: pointer, byteCount: count) }
             owned = true; owner = nil
         }
     }
 
-    deinit { if owned { base.deallocate() } }
+    deinit { if owned { BufferPool.shared.release(base, capacity: BufferPool.capacity(for: byteCount)) } }
 }

@@ -8,6 +8,7 @@ enum ElementwiseOperators {
         r.register("Mod", since: ModOp.sinceVersions, ModOp.make)
         r.register("Pow", since: PowOp.sinceVersions, PowOp.make)
         r.register("Cast", since: CastOp.sinceVersions, CastOp.make)
+        r.register("StringConcat", since: StringConcatOp.sinceVersions, StringConcatOp.make)
         r.register("BitCast", since: BitCastOp.sinceVersions, BitCastOp.make)
         r.register("CastLike", since: CastLikeOp.sinceVersions, CastLikeOp.make)
         r.register("Abs", since: AbsOp.sinceVersions, AbsOp.make)

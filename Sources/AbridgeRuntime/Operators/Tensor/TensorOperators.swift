@@ -32,6 +32,7 @@ enum TensorOperators {
         r.register("DepthToSpace", since: DepthToSpaceOp.sinceVersions, DepthToSpaceOp.make)
         r.register("SpaceToDepth", since: SpaceToDepthOp.sinceVersions, SpaceToDepthOp.make)
         r.register("ReverseSequence", since: ReverseSequenceOp.sinceVersions, ReverseSequenceOp.make)
+        r.register("CenterCropPad", since: CenterCropPadOp.sinceVersions, CenterCropPadOp.make)
         r.register("Unique", since: UniqueOp.sinceVersions, UniqueOp.make)
     }
 }
