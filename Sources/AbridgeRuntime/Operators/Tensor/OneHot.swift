@@ -29,7 +29,7 @@ enum OneHotOp {
             var pick = [Int](repeating: 0, count: outer * depth * inner)
             for o in 0..<outer {
                 for i in 0..<inner {
-                    var v = Int(clamping: Int64(Swift.max(Swift.min(idx[o * inner + i], 1e15), -1e15)))
+                    var v = Int(clamping: castTruncatedInt64(idx[o * inner + i]))
                     if v < 0 { v += depth }
                     if v >= 0 && v < depth { pick[(o * depth + v) * inner + i] = 1 }
                 }
