@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "AbridgeONNXTests", dependencies: ["AbridgeONNX", "AbridgeIR", "AbridgeSupport"]),
         .testTarget(name: "AbridgeKernelsTests", dependencies: ["AbridgeKernels"]),
         .testTarget(name: "AbridgeDataTests", dependencies: ["AbridgeData", "AbridgeIR"], exclude: ["Fixtures"]),
-        .testTarget(name: "AbridgeRuntimeTests", dependencies: ["AbridgeRuntime", "AbridgeONNX", "AbridgeData", "AbridgeIR"]),
+        .testTarget(name: "AbridgeRuntimeTests", dependencies: ["AbridgeRuntime", "AbridgeONNX", "AbridgeData", "AbridgeIR", "AbridgeKernels"]),
         .testTarget(name: "AbridgeCLITests", dependencies: ["AbridgeCLI"]),
         .testTarget(name: "AbridgePruningTests", dependencies: ["AbridgePruning", "AbridgeRuntime", "AbridgeIR"]),
         .testTarget(name: "AbridgeValidationTests", dependencies: ["AbridgeValidation", "AbridgeRuntime", "AbridgeIR"]),

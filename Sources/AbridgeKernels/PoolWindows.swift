@@ -10,6 +10,9 @@ struct PoolWindows: Sendable {
     @usableFromInline let axisBase: [Int]
     @usableFromInline let geometry: ConvGeometry
     @usableFromInline let maxElements: Int
+    /// Output positions on the last axis whose window lies wholly inside the input (a contiguous
+    /// range; empty when there is none).
+    @usableFromInline let interiorColumns: Range<Int>
 
     @usableFromInline
     init(_ g: ConvGeometry) {
@@ -33,6 +36,14 @@ struct PoolWindows: Sendable {
         self.first = first; self.count = count; self.padded = padded; self.axisBase = axisBase
         self.geometry = g
         self.maxElements = max(1, g.kernel.reduce(1, *))
+        var lo = 0, hi = 0
+        if let last = g.rank > 0 ? g.rank - 1 : nil {
+            let full = (0..<g.output[last]).filter { o in
+                count[axisBase[last] + o] == g.kernel[last] && first[axisBase[last] + o] == o * g.strides[last] - g.padsBegin[last]
+            }
+            if let a = full.first, let b = full.last, b - a + 1 == full.count { lo = a; hi = b + 1 }
+        }
+        interiorColumns = lo..<hi
     }
 
     /// Calls `body(outputIndex, offsets, padded)` for every output position of one plane, in row-major
@@ -96,24 +107,40 @@ struct PoolWindows: Sendable {
     /// `start[i * rowStep + j * colStep]` for `i < rows`, `j < cols`, visited row by row (the kernel
     /// order of `forEachWindow`). `start` is only valid when `rows * cols > 0`.
     /// - Precondition: `geometry.rank == 2`.
+    ///
+    /// The columns of `interiorColumns` (full windows along the last axis) of each output row are
+    /// instead handed at once to `interior(start, rows, rowStep, dst, n, padded)`, which must
+    /// give the same values as `reduce` would: output `dst[q]` (`q < n`) has the window
+    /// `start[q * stride + i * rowStep + j * dilation]`, `i < rows`, `j < kernel[1]`. Looping
+    /// over the kernel taps outside and the columns inside keeps each output's own order of
+    /// operations and lets the compiler vectorize across columns.
     @inlinable
     func forEachPlane2D<T>(_ range: Range<Int>, x: UnsafePointer<T>, inSize: Int, y: UnsafeMutablePointer<T>, outSize: Int,
                            _ reduce: (_ start: UnsafePointer<T>, _ rows: Int, _ cols: Int, _ rowStep: Int, _ colStep: Int,
-                                      _ padded: Int) -> T) {
+                                      _ padded: Int) -> T,
+                           interior: (_ start: UnsafePointer<T>, _ rows: Int, _ rowStep: Int, _ dst: UnsafeMutablePointer<T>,
+                                      _ n: Int, _ padded: Int) -> Void) {
         let g = geometry
         let oh = g.output[0], ow = g.output[1], width = g.input[1]
         let rowStep = g.dilations[0] * width, colStep = g.dilations[1]
         let b1 = axisBase[1]
+        let inner = interiorColumns
         first.withUnsafeBufferPointer { pf in count.withUnsafeBufferPointer { pc in padded.withUnsafeBufferPointer { pp in
             for p in range {
                 let src = x + p * inSize
-                var dst = y + p * outSize
+                let out = y + p * outSize
                 for r in 0..<oh {
                     let rows = pc[r], rowStart = pf[r] * width, rowPad = pp[r]
-                    for c in 0..<ow {
-                        let cols = pc[b1 + c]
-                        dst.pointee = reduce(src + (rowStart + pf[b1 + c]), rows, cols, rowStep, colStep, rowPad * pp[b1 + c])
-                        dst += 1
+                    let dst = out + r * ow
+                    var c = 0
+                    while c < ow {
+                        if c == inner.lowerBound && !inner.isEmpty {
+                            interior(src + (rowStart + pf[b1 + c]), rows, rowStep, dst + c, inner.count, rowPad * pp[b1 + c])
+                            c = inner.upperBound
+                            continue
+                        }
+                        dst[c] = reduce(src + (rowStart + pf[b1 + c]), rows, pc[b1 + c], rowStep, colStep, rowPad * pp[b1 + c])
+                        c += 1
                     }
                 }
             }

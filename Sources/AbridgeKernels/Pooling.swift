@@ -41,6 +41,7 @@ public enum Pooling {
         if pi == nil && geometry.rank == 2 {
             // Same windows, same order, same comparisons as the general path, without its
             // per-window offset table.
+            let kw = geometry.kernel[1], stride = geometry.strides[1], dilation = geometry.dilations[1]
             ParallelFor.run(plan.planes) { range in
                 windows.forEachPlane2D(range, x: px, inSize: plan.inSize, y: py, outSize: plan.outSize) { src, rows, cols, rowStep, colStep, _ in
                     guard rows > 0, cols > 0 else { return T.lowestValue }
@@ -50,6 +51,19 @@ public enum Pooling {
                         for j in 0..<cols { let v = row[j * colStep]; if v > best { best = v } }
                     }
                     return best
+                } interior: { src, rows, rowStep, dst, n, _ in
+                    guard rows > 0 else { dst.update(repeating: T.lowestValue, count: n); return }
+                    for q in 0..<n { dst[q] = src[q * stride] }
+                    for i in 0..<rows {
+                        for j in 0..<kw where i > 0 || j > 0 {
+                            let tap = src + (i * rowStep + j * dilation)
+                            if stride == 1 {
+                                for q in 0..<n { let v = tap[q]; dst[q] = v > dst[q] ? v : dst[q] }
+                            } else {
+                                for q in 0..<n { let v = tap[q * stride]; dst[q] = v > dst[q] ? v : dst[q] }
+                            }
+                        }
+                    }
                 }
             }
             return
@@ -94,6 +108,7 @@ public enum Pooling {
         guard let px = x.baseAddress, let py = y.baseAddress else { return }
         if geometry.rank == 2 {
             // Same windows and summation order as the general path.
+            let kw = geometry.kernel[1], stride = geometry.strides[1], dilation = geometry.dilations[1]
             ParallelFor.run(plan.planes) { range in
                 windows.forEachPlane2D(range, x: px, inSize: plan.inSize, y: py, outSize: plan.outSize) { src, rows, cols, rowStep, colStep, padded in
                     var sum: T = 0
@@ -103,6 +118,23 @@ public enum Pooling {
                     }
                     let divisor = countIncludePad ? padded : rows * cols
                     return divisor > 0 ? sum / T(divisor) : 0
+                } interior: { src, rows, rowStep, dst, n, padded in
+                    dst.update(repeating: 0, count: n)
+                    for i in 0..<rows {
+                        for j in 0..<kw {
+                            let tap = src + (i * rowStep + j * dilation)
+                            if stride == 1 {
+                                for q in 0..<n { dst[q] += tap[q] }
+                            } else {
+                                for q in 0..<n { dst[q] += tap[q * stride] }
+                            }
+                        }
+                    }
+                    let divisor = countIncludePad ? padded : rows * kw
+                    if divisor > 0 {
+                        let d = T(divisor)
+                        for q in 0..<n { dst[q] = dst[q] / d }
+                    }
                 }
             }
             return

@@ -22,16 +22,25 @@ public final class ExecutionContext {
 
 /// Values computed so far in one graph execution, with the enclosing graph's environment as
 /// fallback for outer-scope reads.
+///
+/// Values of this graph live in an array indexed by the slot numbers the plan assigned at
+/// compile time (no hashing on the per-node path); `slotOf` maps a value to its slot for the
+/// reads of subgraphs, which go by identity.
 final class Environment {
     let parent: Environment?
-    var values: [ObjectIdentifier: RuntimeValue] = [:]
-    init(parent: Environment?) { self.parent = parent }
+    let slotOf: [ObjectIdentifier: Int]
+    var slots: [RuntimeValue?]
+
+    init(parent: Environment?, slotOf: [ObjectIdentifier: Int], slotCount: Int) {
+        self.parent = parent; self.slotOf = slotOf
+        slots = [RuntimeValue?](repeating: nil, count: slotCount)
+    }
 
     func lookup(_ v: Value) -> RuntimeValue? {
         let key = ObjectIdentifier(v)
         var e: Environment? = self
         while let env = e {
-            if let r = env.values[key] { return r }
+            if let i = env.slotOf[key] { if let r = env.slots[i] { return r } }
             e = env.parent
         }
         return nil

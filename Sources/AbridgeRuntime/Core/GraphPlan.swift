@@ -11,11 +11,23 @@ public final class GraphPlan {
         let outputs: [Value]
         /// Values defined in this graph that no later step or graph output reads.
         let release: [Value]
+        /// Slot of each input in this graph's environment; `Step.omitted` for an omitted optional
+        /// input, `Step.outer` for a value of an enclosing graph.
+        var inputSlots: [Int] = []
+        /// Slot of each output (`Step.omitted` for an unnamed optional output).
+        var outputSlots: [Int] = []
+        var releaseSlots: [Int] = []
+        static let omitted = -1, outer = -2
     }
 
     let graph: Graph
-    let steps: [Step]
+    private(set) var steps: [Step]
     let constants: [(Value, RuntimeValue)]
+    /// Slots of the values defined in this graph (initializers, graph inputs, node outputs).
+    let slotOf: [ObjectIdentifier: Int]
+    let constantSlots: [Int]
+    let inputSlots: [Int]
+    let outputSlots: [Int]
     /// Graph inputs in order (the formal parameters of a subgraph).
     public let inputs: [Value]
     /// Graph outputs in order.
@@ -94,6 +106,30 @@ public final class GraphPlan {
         self.constants = constants
         self.inputs = graph.inputs
         self.outputs = graph.outputs
+        // Slot numbers for every value defined in this graph.
+        var slotOf: [ObjectIdentifier: Int] = [:]
+        func slot(_ v: Value) -> Int {
+            let key = ObjectIdentifier(v)
+            if let i = slotOf[key] { return i }
+            slotOf[key] = slotOf.count
+            return slotOf.count - 1
+        }
+        constantSlots = constants.map { slot($0.0) }
+        inputSlots = graph.inputs.map { slot($0) }
+        for i in self.steps.indices {
+            for o in self.steps[i].outputs where !o.name.isEmpty { _ = slot(o) }
+        }
+        for i in self.steps.indices {
+            let st = self.steps[i]
+            self.steps[i].inputSlots = st.inputs.map { v in
+                guard let v else { return Step.omitted }
+                return slotOf[ObjectIdentifier(v)] ?? Step.outer
+            }
+            self.steps[i].outputSlots = st.outputs.map { $0.name.isEmpty ? Step.omitted : slot($0) }
+            self.steps[i].releaseSlots = st.release.compactMap { slotOf[ObjectIdentifier($0)] }
+        }
+        outputSlots = graph.outputs.map { slotOf[ObjectIdentifier($0)] ?? Step.outer }
+        self.slotOf = slotOf
     }
 
     /// Runs the plan.
@@ -103,17 +139,22 @@ public final class GraphPlan {
     ///   - parent: the enclosing environment for outer-scope reads.
     /// - Returns: the graph outputs in order.
     func execute(inputs feeds: [RuntimeValue?], parent: Environment?, observer: ExecutionObserver?) throws -> [RuntimeValue] {
-        let env = Environment(parent: parent)
-        for (v, c) in constants { env.values[ObjectIdentifier(v)] = c }
-        for (v, f) in zip(inputs, feeds) { if let f { env.values[ObjectIdentifier(v)] = f } }
+        let env = Environment(parent: parent, slotOf: slotOf, slotCount: slotOf.count)
+        for (i, (_, c)) in constants.enumerated() { env.slots[constantSlots[i]] = c }
+        for (i, f) in zip(inputSlots, feeds) { if let f { env.slots[i] = f } }
         let context = ExecutionContext(observer: observer, environment: env)
         for step in steps {
             var args: [RuntimeValue?] = []
-            args.reserveCapacity(step.inputs.count)
-            for v in step.inputs {
-                guard let v else { args.append(nil); continue }
-                guard let value = env.lookup(v) else {
-                    throw RuntimeError.invalidInput(node: step.node.label, reason: "input '\(v.name)' has no value (not a graph input, initializer or earlier output)")
+            args.reserveCapacity(step.inputSlots.count)
+            for (k, slot) in step.inputSlots.enumerated() {
+                let value: RuntimeValue?
+                switch slot {
+                case Step.omitted: args.append(nil); continue
+                case Step.outer: value = step.inputs[k].flatMap { parent?.lookup($0) }
+                default: value = env.slots[slot]
+                }
+                guard let value else {
+                    throw RuntimeError.invalidInput(node: step.node.label, reason: "input '\(step.inputs[k]?.name ?? "")' has no value (not a graph input, initializer or earlier output)")
                 }
                 args.append(value)
             }
@@ -124,15 +165,19 @@ public final class GraphPlan {
             } catch {
                 throw RuntimeError.inNode(node: step.node.label, underlying: error)
             }
-            for (o, r) in zip(step.outputs, results) {
-                guard let r, !o.name.isEmpty else { continue }
-                env.values[ObjectIdentifier(o)] = r
-                observer?.observe(o, result: r, node: step.node)
+            for (k, r) in results.enumerated() where k < step.outputSlots.count {
+                let slot = step.outputSlots[k]
+                guard let r, slot >= 0 else { continue }
+                env.slots[slot] = r
+                observer?.observe(step.outputs[k], result: r, node: step.node)
             }
-            for v in step.release { env.values[ObjectIdentifier(v)] = nil }
+            for slot in step.releaseSlots { env.slots[slot] = nil }
         }
-        return try outputs.map { o in
-            guard let r = env.lookup(o) else { throw RuntimeError.invalidModel("graph output '\(o.name)' was not computed") }
+        return try outputs.enumerated().map { i, o in
+            let slot = outputSlots[i]
+            guard let r = slot >= 0 ? env.slots[slot] : parent?.lookup(o) else {
+                throw RuntimeError.invalidModel("graph output '\(o.name)' was not computed")
+            }
             return r
         }
     }
