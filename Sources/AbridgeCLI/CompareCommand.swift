@@ -99,6 +99,7 @@ struct CompareCommand: ParsableCommand {
             }
             let a = try ONNXReader.readModel(path: original, logger: console.logger)
             let b = try ONNXReader.readModel(path: converted, logger: console.logger)
+            try OutputGuard.check(outputs: [json, html].compactMap { $0 }, inputs: [data], models: [(original, a), (converted, b)], force: force)
             let comparison = ModelComparison(original: a, path: original, converted: b, path: converted,
                                              data: data, options: options, logger: console.logger)
             var progress: (stage: String, line: Progress)?

@@ -4,6 +4,9 @@ import AbridgePasses
 import AbridgeSupport
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `abridge convert MODEL -o OUT`: load and save, optionally moving tensors to external data.
 struct ConvertCommand: ParsableCommand {
@@ -62,13 +65,20 @@ struct ConvertCommand: ParsableCommand {
             if let cap = maxIrVersion, let v = m.irVersion, v > cap {
                 console.status("lowering ir_version from \(v) to \(cap)")
                 m.irVersion = cap
+                if cap < 4 {
+                    // IR version 3 requires every initializer to be listed as a graph input.
+                    for g in m.allGraphs {
+                        for v in g.initializers where !g.inputs.contains(where: { $0 === v }) { g.inputs.append(v) }
+                    }
+                }
             }
             var options = WriteOptions()
             options.externalData = externalData ? .always : .automatic
             options.sizeThreshold = sizeThreshold
             options.externalDataName = externalDataName
             options.overwrite = force
-            try OutputGuard.check(output: output, dataName: options.externalDataName, inputs: [(model, m)])
+            let dataFile = "\(AtomicFile.directory(of: output))/\(externalDataName ?? (output.split(separator: "/").last.map(String.init) ?? output) + ".data")"
+            try OutputGuard.check(outputs: externalData ? [output, dataFile] : [output], models: [(model, m)], force: force)
             let report = try ONNXWriter.write(m, to: output, options: options, logger: console.logger)
             var line = "wrote \(output) (\(Bytes.format(report.modelBytes)))"
             if let f = report.externalDataFile {
@@ -79,30 +89,58 @@ struct ConvertCommand: ParsableCommand {
     }
 }
 
-/// Refuses outputs that would replace a data file an input model points to.
+/// Refuses outputs that would replace an input: the input models, their external data files,
+/// data sets and plans are never written, `--force` or not; and an existing output must be a
+/// regular file (never a device or a folder).
 enum OutputGuard {
-    /// - Throws: `CLIError` (status 73) when the output model or its data file is an external
-    ///   data file of an input model.
-    static func check(output: String, dataName: String?, inputs: [(path: String, model: Model)]) throws {
-        let outDir = AtomicFile.directory(of: output)
-        let outName = output.split(separator: "/").last.map(String.init) ?? output
-        let candidates = [output, "\(outDir)/\(dataName ?? outName + ".data")"].map(canonical)
-        for (path, model) in inputs {
+    /// - Parameters:
+    ///   - outputs: every file the command will write.
+    ///   - inputs: every file or folder the command reads.
+    ///   - models: the input models (their external data files are protected too).
+    /// - Throws: `CLIError` (status 73) naming the output and the input it would replace.
+    ///   - force: existing outputs may be replaced (by rename); without it they are refused here,
+    ///     before any work is done.
+    static func check(outputs: [String], inputs: [String] = [], models: [(path: String, model: Model)] = [],
+                      force: Bool) throws {
+        var protected: [(String, String)] = inputs.map { ($0, $0) }
+        for (path, model) in models {
+            protected.append((path, path))
             let dir = AtomicFile.directory(of: path)
             var locations = Set<String>()
             model.forEachTensor { t in
                 if t.usesExternalData, let loc = t.externalData.last(where: { $0.key == "location" })?.value { locations.insert(loc) }
             }
-            for loc in locations where candidates.contains(canonical("\(dir)/\(loc)")) {
-                throw CLIError(status: .cannotCreate, message: "\(output): would replace '\(loc)', an external data file of the input model \(path); choose another output name or --external-data-name")
+            for loc in locations.sorted() { protected.append(("\(dir)/\(loc)", "'\(loc)', an external data file of \(path)")) }
+        }
+        var seen: [String: String] = [:]
+        for output in outputs {
+            let key = identity(output)
+            if let other = seen[key] { throw CLIError(status: .usage, message: "\(output): the same file is given for two outputs (\(other))") }
+            seen[key] = output
+            for (path, label) in protected where identity(path) == key {
+                throw CLIError(status: .cannotCreate, message: "\(output): is an input of this command (\(label)); inputs are never replaced, choose another output")
+            }
+            var st = stat()
+            if lstat(output, &st) == 0 {
+                if (st.st_mode & S_IFMT) != S_IFREG {
+                    throw CLIError(status: .cannotCreate, message: "\(output): exists and is not a regular file")
+                }
+                if !force { throw CLIError(status: .cannotCreate, message: "\(output): file exists (use --force to replace it)") }
+            }
+            let dir = AtomicFile.directory(of: output)
+            var isDir: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) || !isDir.boolValue {
+                throw CLIError(status: .cannotCreate, message: "\(output): folder '\(dir)' does not exist")
             }
         }
     }
 
-    private static func canonical(_ path: String) -> String {
+    /// Device and inode when the file exists, else the path with its folder's symlinks resolved.
+    private static func identity(_ path: String) -> String {
+        var st = stat()
+        if stat(path, &st) == 0 { return "inode:\(st.st_dev):\(st.st_ino)" }
         let dir = AtomicFile.directory(of: path)
         let name = path.split(separator: "/").last.map(String.init) ?? path
-        let resolvedDir = URL(fileURLWithPath: dir).resolvingSymlinksInPath().path
-        return resolvedDir + "/" + name
+        return "path:" + URL(fileURLWithPath: dir).resolvingSymlinksInPath().path + "/" + name
     }
 }

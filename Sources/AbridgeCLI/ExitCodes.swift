@@ -52,7 +52,7 @@ enum ErrorReport {
         case let e as CLIError: return e.status
         case let e as QuantizationError:
             switch e {
-            case .invalidPlan, .invalidModel: return .dataError
+            case .invalidPlan, .invalidModel, .emptyCalibration: return .dataError
             case .noCalibrationData: return .usage
             case .unsupported: return .unavailable
             }

@@ -17,15 +17,25 @@ enum OutputFiles {
             if !overwrite && FileManager.default.fileExists(atPath: path) {
                 throw CLIError(status: .cannotCreate, message: "\(path): file exists (use --force to replace it)")
             }
-            try NPZWriter.write(arrays, to: URL(fileURLWithPath: path))
+            do { try NPZWriter.write(arrays, to: URL(fileURLWithPath: path)) } catch let e as DataError {
+                throw CLIError(status: .cannotCreate, message: "\(path): cannot write: \(e.message)")
+            }
         } else {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && !isDir.boolValue {
+                throw CLIError(status: .cannotCreate, message: "\(path): exists and is not a folder (outputs go to an .npz file or a folder of .npy files)")
+            }
+            do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false) } catch {
+                if !isDir.boolValue { throw CLIError(status: .cannotCreate, message: "\(path): cannot create the folder (does its parent exist?)") }
+            }
             for (name, array) in arrays {
                 let file = URL(fileURLWithPath: path).appendingPathComponent(name.replacingOccurrences(of: "/", with: "_") + ".npy")
                 if !overwrite && FileManager.default.fileExists(atPath: file.path) {
                     throw CLIError(status: .cannotCreate, message: "\(file.path): file exists (use --force to replace it)")
                 }
-                try NPYWriter.write(array, to: file)
+                do { try NPYWriter.write(array, to: file) } catch let e as DataError {
+                    throw CLIError(status: .cannotCreate, message: "\(file.path): cannot write: \(e.message)")
+                }
             }
         }
     }

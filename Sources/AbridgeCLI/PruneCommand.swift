@@ -94,6 +94,7 @@ struct PruneCommand: ParsableCommand {
         let console = global.console
         try runReportingErrors(console) {
             let m = try ONNXReader.readModel(path: model, logger: console.logger)
+            try OutputGuard.check(outputs: [output], inputs: [calibration, eval].compactMap { $0 }, models: [(model, m)], force: force)
             guard let graph = m.graph else { throw CLIError(status: .dataError, message: "\(model): the model has no graph") }
             let inputs = graph.inputs.filter { !$0.isInitializer }
             var options = PruningOptions()
@@ -120,7 +121,6 @@ struct PruneCommand: ParsableCommand {
             let predictionsAfter = try evalData.map { try PredictionEvaluation.predictions(m, data: $0, limit: evalSize) }
             var write = WriteOptions()
             write.overwrite = force
-            try OutputGuard.check(output: output, dataName: nil, inputs: [(model, m)])
             let written = try ONNXWriter.write(m, to: output, options: write, logger: console.logger)
             let inputBytes = (try? FileManager.default.attributesOfItem(atPath: model)[.size] as? Int) ?? 0
             var summary = PruneSummary(report: report, input: model, output: output, fileBytesBefore: inputBytes,

@@ -94,6 +94,8 @@ struct QuantizeCommand: ParsableCommand {
         let console = global.console
         try runReportingErrors(console) {
             let m = try ONNXReader.readModel(path: model, logger: console.logger)
+            try OutputGuard.check(outputs: [output] + (planOut.map { [$0] } ?? []),
+                                  inputs: [calibration, planIn].compactMap { $0 }, models: [(model, m)], force: force)
             let inputBytes = (try? FileManager.default.attributesOfItem(atPath: model)[.size] as? Int) ?? 0
             var options = QuantizationOptions()
             options.activationType = QuantizedType(rawValue: activationType) ?? .uint8
@@ -108,6 +110,7 @@ struct QuantizeCommand: ParsableCommand {
             options.opTypes.subtract(excludeOpTypes)
             options.excludeNodes = excludeNodes
             let planInValue = try planIn.map { try QuantizationPlan.read($0) }
+            if planIn != nil && calibration != nil { console.status("note: --plan-in is given, so the calibration data are not used") }
             if mode == .dynamic {
                 let result = try DynamicQuantizer(options: options, logger: console.logger).quantize(m)
                 try finish(m, result, console: console, inputBytes: inputBytes)
@@ -130,11 +133,10 @@ struct QuantizeCommand: ParsableCommand {
         do {
             var write = WriteOptions()
             write.overwrite = force
-            try OutputGuard.check(output: output, dataName: nil, inputs: [(model, m)])
             let report = try ONNXWriter.write(m, to: output, options: write, logger: console.logger)
             if let planOut {
                 let bytes = try result.plan.jsonData()
-                let file = try AtomicFileWriter.write(bytes, to: planOut, overwrite: true)
+                let file = try AtomicFileWriter.write(bytes, to: planOut, overwrite: force)
                 console.status("wrote plan \(file)")
             }
             let plan = result.plan

@@ -69,6 +69,10 @@ struct RunCommand: ParsableCommand {
         let console = global.console
         try runReportingErrors(console) {
             let m = try ONNXReader.readModel(path: model, logger: console.logger)
+            if let output, output.hasSuffix(".npz") {
+                try OutputGuard.check(outputs: [output], inputs: [inputs, expected].compactMap { $0 } + npyInputs.map { String($0.split(separator: "=", maxSplits: 1).last ?? "") },
+                                      models: [(model, m)], force: force)
+            }
             let session = try InferenceSession(model: m, options: SessionOptions(threads: global.threads))
             let data: DataSet
             if let inputs {

@@ -9,7 +9,8 @@ public enum Broadcast {
     /// Broadcast shape of several shapes (numpy rules: right-align, each dimension equal or 1).
     /// - Throws: `KernelError.notBroadcastable` listing all shapes on a mismatch.
     public static func shape(of shapes: [[Int]]) throws -> [Int] {
-        let rank = shapes.map(\.count).max() ?? 0
+        var rank = 0
+        for s in shapes where s.count > rank { rank = s.count }
         var out = [Int](repeating: 1, count: rank)
         for s in shapes {
             for (i, d) in s.enumerated() {
@@ -24,7 +25,10 @@ public enum Broadcast {
     }
 
     /// Broadcast shape of two shapes. - Throws: `KernelError.notBroadcastable`.
-    public static func shape(_ a: [Int], _ b: [Int]) throws -> [Int] { try shape(of: [a, b]) }
+    public static func shape(_ a: [Int], _ b: [Int]) throws -> [Int] {
+        if a == b { return a.allSatisfy { $0 >= 0 } ? a : try shape(of: [a, b]) }
+        return try shape(of: [a, b])
+    }
 
     /// Element strides of `shape` right-aligned to an output of rank `rank`, 0 on broadcast (size-1 or
     /// missing) axes.

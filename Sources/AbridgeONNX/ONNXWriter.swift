@@ -70,6 +70,9 @@ public enum ONNXWriter {
             do { try ContainedFile.validate(dataName, shown: dataName) } catch {
                 throw ONNXError.cannotCreate(path: dataName, reason: "external data name must be a relative file name: \(error)")
             }
+            if dataName == modelName {
+                throw ONNXError.cannotCreate(path: dataName, reason: "the external data file cannot have the model file's own name")
+            }
             if dataName.contains("/") {
                 throw ONNXError.cannotCreate(path: dataName, reason: "external data name must be a plain file name in the model's folder")
             }

@@ -10,10 +10,14 @@ struct QDQRewriter {
     let model: Model
     let options: QuantizationOptions
     let activationParams: [ObjectIdentifier: QuantParameters]
+    /// Weight parameters from a plan (`--plan-in`), by weight name; others are computed.
+    let weightOverrides: [String: QuantParameters]
     let names: NameAllocator
 
-    init(model: Model, options: QuantizationOptions, activationParams: [ObjectIdentifier: QuantParameters]) {
+    init(model: Model, options: QuantizationOptions, activationParams: [ObjectIdentifier: QuantParameters],
+         weightOverrides: [String: QuantParameters] = [:]) {
         self.model = model; self.options = options; self.activationParams = activationParams
+        self.weightOverrides = weightOverrides
         names = NameAllocator(model: model)
     }
 
@@ -101,6 +105,13 @@ struct QDQRewriter {
             var biasDone = false
             if entry == nil {
                 var p = WeightQuantization.parameters(w, shape: shape, axis: options.perChannel ? axis : nil, type: options.weightType)
+                if let given = weightOverrides[wValue.name] {
+                    let channels = given.axis.map { $0 >= 0 && $0 < shape.count ? shape[$0] : -1 } ?? 1
+                    guard given.scale.count == channels, given.type != .int32 else {
+                        throw QuantizationError.invalidPlan(path: "--plan-in", reason: "weight '\(wValue.name)': \(given.scale.count) scales do not fit shape \(shape) on axis \(given.axis.map(String.init) ?? "none")")
+                    }
+                    p = given
+                }
                 // Bias must fit in int32 with scale = x_scale * w_scale: raise weight scales that are too small.
                 if let b = c.bias, let xp = xParams, let bValue = c.node.inputs[b],
                    let bias = (try? ConstantWeights.value(of: bValue))??.elements(as: Float.self) {

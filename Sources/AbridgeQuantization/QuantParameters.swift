@@ -34,4 +34,17 @@ public struct QuantParameters: Codable, Sendable, Equatable {
         let zp = Int32(Swift.min(Swift.max(zpFloat, qmin), qmax))
         return QuantParameters(type: type, scale: [scale], zeroPoint: [zp])
     }
+
+    /// Checks parameters read from a plan: one zero point per scale, every scale finite and
+    /// positive (the ONNX spec requires it), zero points within the type's range, `axis` given
+    /// when there are several scales.
+    /// - Throws: `QuantizationError.invalidPlan` naming the tensor.
+    public func validate(tensor: String, plan: String) throws {
+        func fail(_ r: String) -> QuantizationError { .invalidPlan(path: plan, reason: "tensor '\(tensor)': \(r)") }
+        guard !scale.isEmpty else { throw fail("no scale") }
+        guard scale.count == zeroPoint.count else { throw fail("\(scale.count) scales but \(zeroPoint.count) zero points") }
+        if let bad = scale.first(where: { !($0.isFinite && $0 > 0) }) { throw fail("scale \(bad) is not a finite positive number") }
+        if let bad = zeroPoint.first(where: { !type.range.contains($0) }) { throw fail("zero point \(bad) is outside the \(type.rawValue) range \(type.range)") }
+        if scale.count > 1 && axis == nil { throw fail("\(scale.count) scales need an axis") }
+    }
 }

@@ -63,12 +63,15 @@ public struct QuantizationPlan: Codable, Sendable, Equatable {
 public enum QuantizationError: Error, CustomStringConvertible, Sendable {
     case invalidPlan(path: String, reason: String)
     case noCalibrationData
+    /// The calibration data hold no samples.
+    case emptyCalibration(String)
     case unsupported(String)
     case invalidModel(String)
     public var description: String {
         switch self {
         case .invalidPlan(let p, let r): return "\(p): invalid quantization plan: \(r)"
         case .noCalibrationData: return "static quantization needs calibration data (--calibration) or a plan (--plan-in)"
+        case .emptyCalibration(let p): return "\(p): the calibration data hold no samples"
         case .unsupported(let r): return "cannot quantize: \(r)"
         case .invalidModel(let r): return "cannot quantize: \(r)"
         }

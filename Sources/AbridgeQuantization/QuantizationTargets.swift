@@ -46,7 +46,7 @@ struct QuantizationTargets {
             }
             for node in graph.nodes where node.normalizedDomain.isEmpty && options.opTypes.contains(node.opType) {
                 if excluded(node) { kept.append(.init(node: node.name, tensor: nil, reason: "excluded by --exclude-nodes")); continue }
-                if let c = classify(node, graph: graph) { nodes.append(c) }
+                if let c = try classify(node, graph: graph) { nodes.append(c) }
             }
         }
         for c in nodes {
@@ -62,10 +62,12 @@ struct QuantizationTargets {
         return Tensor(name: v.name, dataType: .float, dims: shape.map(Int64.init), content: .none)
     }
 
-    private mutating func classify(_ node: Node, graph: Graph) -> ComputeNode? {
+    private mutating func classify(_ node: Node, graph: Graph) throws -> ComputeNode? {
         let label = node.name ?? node.label
         func keep(_ reason: String) -> ComputeNode? { kept.append(.init(node: label, tensor: nil, reason: reason)); return nil }
         switch node.opType {
+        case _ where node.inputs.dropFirst().first??.initializer.map({ [.float16, .bfloat16].contains($0.elementType) }) == true:
+            throw QuantizationError.unsupported("\(label): its weight is \(node.inputs[1]?.initializer?.elementType.name ?? "?"); float16 and bfloat16 models are not quantized yet (convert the model to float32 first)")
         case "Conv", "ConvTranspose":
             guard node.inputs.count >= 2, let w = isFloatWeight(node.inputs[1]) else { return keep("weight is not a float initializer") }
             guard w.dims.count >= 3 else { return keep("weight rank \(w.dims.count) is unsupported") }

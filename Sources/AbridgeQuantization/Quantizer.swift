@@ -54,9 +54,27 @@ public struct Quantizer {
         plan.keptInFloat = targets.kept
         var warnings: [String: Int] = [:]
         var activationParams: [ObjectIdentifier: QuantParameters] = [:]
+        var weightOverrides: [String: QuantParameters] = [:]
         if let planIn {
+            var matched = 0
             for v in targets.roots {
-                if let p = planIn.activation(v.name) { activationParams[ObjectIdentifier(v)] = p }
+                guard let p = planIn.activation(v.name) else {
+                    plan.keptInFloat.append(.init(node: nil, tensor: v.name, reason: "not in the plan given with --plan-in"))
+                    continue
+                }
+                try p.validate(tensor: v.name, plan: "--plan-in")
+                guard p.scale.count == 1, p.type != .int32 else {
+                    throw QuantizationError.invalidPlan(path: "--plan-in", reason: "activation '\(v.name)' must have one scale and an 8- or 16-bit type")
+                }
+                activationParams[ObjectIdentifier(v)] = p
+                matched += 1
+            }
+            for e in planIn.entries where e.role == "weight" {
+                try e.parameters.validate(tensor: e.tensor, plan: "--plan-in")
+                weightOverrides[e.tensor] = e.parameters
+            }
+            if matched == 0 && !targets.roots.isEmpty {
+                throw QuantizationError.invalidPlan(path: "--plan-in", reason: "no activation of this model is in the plan (is it the plan of another model?)")
             }
             plan.calibrationSamples = planIn.calibrationSamples
             plan.entries = planIn.entries.filter { $0.role == "activation" }
@@ -65,7 +83,7 @@ public struct Quantizer {
             let observer = CalibrationObserver(targets: targets.roots, method: options.method)
             let session = try InferenceSession(model: model)
             let total = Swift.min(data.count, sampleLimit ?? data.count)
-            guard total > 0 else { throw QuantizationError.noCalibrationData }
+            guard total > 0 else { throw QuantizationError.emptyCalibration(data.source) }
             let inputs = session.requiredInputs
             for i in 0..<total {
                 let feed = try data.feed(i..<(i + 1))
@@ -103,7 +121,8 @@ public struct Quantizer {
             plan.entries.append(.init(tensor: v.name, role: "activation", parameters: p, observedMin: nil, observedMax: nil,
                                       chosenMin: nil, chosenMax: nil, sharesWith: root.name))
         }
-        var rewriter = QDQRewriter(model: model, options: options, activationParams: activationParams)
+        var rewriter = QDQRewriter(model: model, options: options, activationParams: activationParams,
+                                   weightOverrides: weightOverrides)
         try rewriter.rewrite(targets, plan: &plan)
         // Constant subgraphs that produced now-quantized weights (old models) are dead.
         _ = try EliminateDeadNodesPass().run(on: model)

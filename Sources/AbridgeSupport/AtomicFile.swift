@@ -26,7 +26,7 @@ public final class AtomicFile {
         var st = stat()
         if lstat(path, &st) == 0 {
             if !overwrite { throw SupportError.cannotCreate(path: path, reason: "file exists (use --force to replace it)") }
-            if (st.st_mode & S_IFMT) == S_IFDIR { throw SupportError.cannotCreate(path: path, reason: "is a directory") }
+            if (st.st_mode & S_IFMT) != S_IFREG { throw SupportError.cannotCreate(path: path, reason: "exists and is not a regular file") }
         }
         let dir = AtomicFile.directory(of: path)
         let base = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path

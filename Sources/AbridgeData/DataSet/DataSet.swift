@@ -30,6 +30,9 @@ public final class DataSet {
     /// Where the data came from (for messages).
     public let source: String
     let inputNames: [String]
+    /// Declared rank of each input, when known: a sample of a stacked array whose rank is one
+    /// more than the input's loses its sample axis (scalar or state inputs).
+    var declaredRanks: [String: Int] = [:]
 
     /// Number of samples.
     public var count: Int {
@@ -53,6 +56,7 @@ public final class DataSet {
     public init(path: String, inputs: [Value], labelKey: String = "labels") throws {
         source = path
         inputNames = inputs.map(\.name)
+        for v in inputs { if let r = v.type?.tensorShape?.rank { declaredRanks[v.name] = r } }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw DataError(.io, "no such file or folder", file: path)
@@ -125,7 +129,15 @@ public final class DataSet {
         switch storage {
         case .stacked(let tensors, _):
             var out: [String: RuntimeValue] = [:]
-            for (name, t) in tensors { out[name] = .tensor(try Self.slice(t, range)) }
+            for (name, t) in tensors {
+                var sample = try Self.slice(t, range)
+                if range.count == 1, let r = declaredRanks[name], r == t.rank - 1 {
+                    let shape = Array(sample.shape.dropFirst())
+                    sample = sample.dataType == .string ? RuntimeTensor(strings: sample.strings ?? [], shape: shape)
+                        : RuntimeTensor(dataType: sample.dataType, shape: shape, storage: sample.storage)
+                }
+                out[name] = .tensor(sample)
+            }
             return out
         case .files(let urls, let kind):
             guard range.count == 1 else { throw DataError(.invalidArgument, "samples stored one per file cannot be batched") }

@@ -56,19 +56,33 @@ struct Gemm: OperatorKernel {
         try FloatOperand.guarded("Gemm") {
             try y.withUnsafeMutableBuffer(as: T.self) { py in
                 if let c, useC {
-                    try c.withUnsafeBuffer(as: T.self) { pc in try Broadcast.expand(pc, c.shape, to: [m, n], into: py) }
+                    try c.withUnsafeBuffer(as: T.self) { pc in
+                        // Common C shapes without the general broadcast plan: [M, N], [N] / [1, N], one value.
+                        if let src = pc.baseAddress, let dst = py.baseAddress, c.count == m * n, c.shape.last == n || m * n <= 1 {
+                            dst.update(from: src, count: m * n)
+                        } else if let src = pc.baseAddress, let dst = py.baseAddress, c.count == n, c.shape.last == n, n > 0 {
+                            for row in 0..<m { (dst + row * n).update(from: src, count: n) }
+                        } else if let dst = py.baseAddress, c.count == 1 {
+                            dst.update(repeating: pc[0], count: m * n)
+                        } else {
+                            try Broadcast.expand(pc, c.shape, to: [m, n], into: py)
+                        }
+                    }
                 }
                 try a.withUnsafeBuffer(as: T.self) { pa in
                     try b.withUnsafeBuffer(as: T.self) { pb in
                         let lda = max(1, transA ? m : k), ldb = max(1, transB ? k : n)
-                        if let pa = pa as? UnsafeBufferPointer<Float>, let pb = pb as? UnsafeBufferPointer<Float>,
-                           let py = py as? UnsafeMutableBufferPointer<Float> {
-                            try AbridgeKernels.Gemm.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: pa, lda: lda,
-                                                          b: pb, ldb: ldb, beta: useC ? beta : 0, c: py, ldc: max(1, n))
-                        } else if let pa = pa as? UnsafeBufferPointer<Double>, let pb = pb as? UnsafeBufferPointer<Double>,
-                                  let py = py as? UnsafeMutableBufferPointer<Double> {
-                            try AbridgeKernels.Gemm.dgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: Double(alpha), a: pa, lda: lda,
-                                                          b: pb, ldb: ldb, beta: useC ? Double(beta) : 0, c: py, ldc: max(1, n))
+                        if T.self == Float.self {
+                            try AbridgeKernels.Gemm.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                                                          a: unsafeBitCast(pa, to: UnsafeBufferPointer<Float>.self), lda: lda,
+                                                          b: unsafeBitCast(pb, to: UnsafeBufferPointer<Float>.self), ldb: ldb, beta: useC ? beta : 0,
+                                                          c: unsafeBitCast(py, to: UnsafeMutableBufferPointer<Float>.self), ldc: max(1, n))
+                        } else if T.self == Double.self {
+                            try AbridgeKernels.Gemm.dgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: Double(alpha),
+                                                          a: unsafeBitCast(pa, to: UnsafeBufferPointer<Double>.self), lda: lda,
+                                                          b: unsafeBitCast(pb, to: UnsafeBufferPointer<Double>.self), ldb: ldb,
+                                                          beta: useC ? Double(beta) : 0,
+                                                          c: unsafeBitCast(py, to: UnsafeMutableBufferPointer<Double>.self), ldc: max(1, n))
                         }
                     }
                 }
