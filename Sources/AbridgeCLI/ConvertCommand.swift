@@ -78,7 +78,8 @@ struct ConvertCommand: ParsableCommand {
             options.externalDataName = externalDataName
             options.overwrite = force
             let dataFile = "\(AtomicFile.directory(of: output))/\(externalDataName ?? (output.split(separator: "/").last.map(String.init) ?? output) + ".data")"
-            try OutputGuard.check(outputs: externalData ? [output, dataFile] : [output], models: [(model, m)], force: force)
+            try OutputGuard.check(outputs: externalData ? [output, dataFile] : [output], mayWrite: externalData ? [] : [dataFile],
+                                  models: [(model, m)], force: force)
             let report = try ONNXWriter.write(m, to: output, options: options, logger: console.logger)
             var line = "wrote \(output) (\(Bytes.format(report.modelBytes)))"
             if let f = report.externalDataFile {
@@ -100,8 +101,10 @@ enum OutputGuard {
     /// - Throws: `CLIError` (status 73) naming the output and the input it would replace.
     ///   - force: existing outputs may be replaced (by rename); without it they are refused here,
     ///     before any work is done.
-    static func check(outputs: [String], inputs: [String] = [], models: [(path: String, model: Model)] = [],
-                      force: Bool) throws {
+    ///   - mayWrite: files the command writes only in some cases (the external data file a model
+    ///     over 2 GB switches to): checked against the inputs only.
+    static func check(outputs: [String], mayWrite: [String] = [], inputs: [String] = [],
+                      models: [(path: String, model: Model)] = [], force: Bool) throws {
         var protected: [(String, String)] = inputs.map { ($0, $0) }
         for (path, model) in models {
             protected.append((path, path))
@@ -111,6 +114,11 @@ enum OutputGuard {
                 if t.usesExternalData, let loc = t.externalData.last(where: { $0.key == "location" })?.value { locations.insert(loc) }
             }
             for loc in locations.sorted() { protected.append(("\(dir)/\(loc)", "'\(loc)', an external data file of \(path)")) }
+        }
+        for output in mayWrite {
+            for (path, label) in protected where identity(path) == identity(output) {
+                throw CLIError(status: .cannotCreate, message: "\(output): would replace \(label) if the output needs external data; choose another output name or --external-data-name")
+            }
         }
         var seen: [String: String] = [:]
         for output in outputs {
