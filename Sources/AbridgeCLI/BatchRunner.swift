@@ -2,6 +2,9 @@ import AbridgeData
 import AbridgeIR
 import AbridgeRuntime
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs every sample of a data set through a session: all stacked samples as one batch when
 /// every input's declared axis 0 allows it, otherwise one sample at a time with outputs
@@ -81,16 +84,19 @@ final class Progress {
     var lastPrint = Date.distantPast
     init(console: Console, total: Int, label: String) { self.console = console; self.total = total; self.label = label }
 
+    /// Progress lines rewrite themselves with `\r`, so they are shown only on a terminal.
+    let interactive = isatty(2) != 0
+
     func advance(by k: Int = 1) {
         done += k
         let now = Date()
-        guard !console.quiet, now.timeIntervalSince(start) > 1, now.timeIntervalSince(lastPrint) > 0.5 else { return }
+        guard !console.quiet, interactive, now.timeIntervalSince(start) > 1, now.timeIntervalSince(lastPrint) > 0.5 else { return }
         lastPrint = now
         FileHandle.standardError.write(Data("\r\(label): \(done)/\(total)".utf8))
     }
 
     func finish() {
         guard !console.quiet, Date().timeIntervalSince(start) > 1 else { return }
-        FileHandle.standardError.write(Data("\r\(label): \(done)/\(total) done in \(String(format: "%.1f", Date().timeIntervalSince(start))) s\n".utf8))
+        FileHandle.standardError.write(Data("\(interactive ? "\r" : "")\(label): \(done)/\(total) done in \(String(format: "%.1f", Date().timeIntervalSince(start))) s\n".utf8))
     }
 }
