@@ -1,0 +1,53 @@
+"""abridge run: on a sample, on a conformance case folder, and its input errors."""
+import pathlib
+
+import numpy as np
+import pytest
+
+from conftest import SHARED
+from qhelpers import SAMPLES, outputs
+
+
+def test_run_on_conformance_case_folder_with_expected(abridge):
+    case = SHARED / "conformance" / "node" / "test_conv_with_strides_padding"
+    p = abridge("run", case / "model.onnx", "--inputs", case / "test_data_set_0", "--expected", case / "test_data_set_0")
+    assert p.returncode == 0, p.stderr
+    assert "PASS" in p.stdout
+
+
+def test_expected_mismatch_exits_1_with_worst_element(abridge, tmp_path):
+    case = SHARED / "conformance" / "node" / "test_relu"
+    np.savez(tmp_path / "want.npz", y=np.zeros((3, 4, 5), np.float32))
+    p = abridge("run", case / "model.onnx", "--inputs", case / "test_data_set_0", "--expected", tmp_path / "want.npz")
+    assert p.returncode == 1
+    assert "FAIL y" in p.stdout and "worst at" in p.stdout
+
+
+def test_run_sample_matches_onnxruntime(abridge, tmp_path):
+    data = np.load(SAMPLES / "digits-cnn.test.npz")
+    p = abridge("run", SAMPLES / "digits-cnn.onnx", "--inputs", SAMPLES / "digits-cnn.test.npz", "-o", tmp_path / "o.npz")
+    assert p.returncode == 0, p.stderr
+    np.testing.assert_allclose(np.load(tmp_path / "o.npz")["logits"], outputs(SAMPLES / "digits-cnn.onnx", data), rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("array,needle", [
+    (np.zeros((2, 1, 8, 8), np.float64), "expected float32"),
+    (np.zeros((2, 1, 7, 8), np.float32), "dimension 2 differs"),
+])
+def test_wrong_dtype_or_shape_names_the_input_and_both_types(abridge, tmp_path, array, needle):
+    np.savez(tmp_path / "bad.npz", input=array)
+    p = abridge("run", SAMPLES / "digits-cnn.onnx", "--inputs", tmp_path / "bad.npz")
+    assert p.returncode == 65
+    assert "input 'input'" in p.stderr and needle in p.stderr, p.stderr
+
+
+def test_missing_input_names_the_input(abridge, tmp_path):
+    np.savez(tmp_path / "bad.npz", other=np.zeros((2, 1, 8, 8), np.float32))
+    p = abridge("run", SAMPLES / "digits-cnn.onnx", "--inputs", tmp_path / "bad.npz")
+    assert p.returncode == 65
+    assert "'input'" in p.stderr and "other" in p.stderr, p.stderr
+
+
+def test_missing_data_file(abridge, tmp_path):
+    p = abridge("run", SAMPLES / "digits-cnn.onnx", "--inputs", tmp_path / "nope.npz")
+    assert p.returncode == 66
