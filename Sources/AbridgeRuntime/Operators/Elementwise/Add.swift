@@ -8,5 +8,10 @@ enum AddOp: BinaryArithmeticOp {
     static let name = "Add"
     static func integer<T: FixedWidthInteger>(_ a: T, _ b: T) -> T { a &+ b }
     static func floating<T: KernelFloat>(_ a: T, _ b: T) -> T { a + b }
-    static func make(_ context: KernelBuildContext) throws -> OperatorKernel { BinaryArithmeticKernel<AddOp>() }
+    static func make(_ context: KernelBuildContext) throws -> OperatorKernel {
+        // Built here, where the op is concrete, so the kernel runs specialized code (through
+        // the OperatorKernel existential it would run unspecialized generic code per element).
+        let kernel = BinaryArithmeticKernel<AddOp>()
+        return ClosureKernel { try kernel.run($0, context: $1) }
+    }
 }

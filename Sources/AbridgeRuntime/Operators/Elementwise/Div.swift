@@ -11,5 +11,10 @@ enum DivOp: BinaryArithmeticOp {
         return a.dividedReportingOverflow(by: b).partialValue
     }
     static func floating<T: KernelFloat>(_ a: T, _ b: T) -> T { a / b }
-    static func make(_ context: KernelBuildContext) throws -> OperatorKernel { BinaryArithmeticKernel<DivOp>() }
+    static func make(_ context: KernelBuildContext) throws -> OperatorKernel {
+        // Built here, where the op is concrete, so the kernel runs specialized code (through
+        // the OperatorKernel existential it would run unspecialized generic code per element).
+        let kernel = BinaryArithmeticKernel<DivOp>()
+        return ClosureKernel { try kernel.run($0, context: $1) }
+    }
 }

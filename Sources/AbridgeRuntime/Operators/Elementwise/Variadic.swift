@@ -40,7 +40,12 @@ enum MaxOp: BinaryArithmeticOp {
     static let name = "Max"
     static func integer<T: FixedWidthInteger>(_ a: T, _ b: T) -> T { Swift.max(a, b) }
     static func floating<T: KernelFloat>(_ a: T, _ b: T) -> T { a.isNaN || b.isNaN ? .nan : Swift.max(a, b) }
-    static func make(_ context: KernelBuildContext) throws -> OperatorKernel { VariadicKernel<MaxOp>(mean: false, floatOnly: false) }
+    static func make(_ context: KernelBuildContext) throws -> OperatorKernel {
+        // Built here, where the op is concrete, so the kernel runs specialized code (through
+        // the OperatorKernel existential it would run unspecialized generic code per element).
+        let kernel = VariadicKernel<MaxOp>(mean: false, floatOnly: false)
+        return ClosureKernel { try kernel.run($0, context: $1) }
+    }
 }
 
 /// `Min` (onnx.ai/onnx/operators/onnx__Min.html, since-versions 1, 6, 8, 12, 13): element-wise
@@ -50,14 +55,24 @@ enum MinOp: BinaryArithmeticOp {
     static let name = "Min"
     static func integer<T: FixedWidthInteger>(_ a: T, _ b: T) -> T { Swift.min(a, b) }
     static func floating<T: KernelFloat>(_ a: T, _ b: T) -> T { a.isNaN || b.isNaN ? .nan : Swift.min(a, b) }
-    static func make(_ context: KernelBuildContext) throws -> OperatorKernel { VariadicKernel<MinOp>(mean: false, floatOnly: false) }
+    static func make(_ context: KernelBuildContext) throws -> OperatorKernel {
+        // Built here, where the op is concrete, so the kernel runs specialized code (through
+        // the OperatorKernel existential it would run unspecialized generic code per element).
+        let kernel = VariadicKernel<MinOp>(mean: false, floatOnly: false)
+        return ClosureKernel { try kernel.run($0, context: $1) }
+    }
 }
 
 /// `Sum` (onnx.ai/onnx/operators/onnx__Sum.html, since-versions 1, 6, 8, 13): element-wise sum
 /// of the inputs with broadcasting (float types), added left to right.
 enum SumOp {
     static let sinceVersions = [1, 6, 8, 13]
-    static func make(_ context: KernelBuildContext) throws -> OperatorKernel { VariadicKernel<AddOp>(mean: false, floatOnly: true) }
+    static func make(_ context: KernelBuildContext) throws -> OperatorKernel {
+        // Built here, where the op is concrete, so the kernel runs specialized code (through
+        // the OperatorKernel existential it would run unspecialized generic code per element).
+        let kernel = VariadicKernel<AddOp>(mean: false, floatOnly: true)
+        return ClosureKernel { try kernel.run($0, context: $1) }
+    }
 }
 
 /// `Mean` (onnx.ai/onnx/operators/onnx__Mean.html, since-versions 1, 6, 8, 13): element-wise
@@ -65,5 +80,10 @@ enum SumOp {
 /// input count.
 enum MeanOp {
     static let sinceVersions = [1, 6, 8, 13]
-    static func make(_ context: KernelBuildContext) throws -> OperatorKernel { VariadicKernel<AddOp>(mean: true, floatOnly: true) }
+    static func make(_ context: KernelBuildContext) throws -> OperatorKernel {
+        // Built here, where the op is concrete, so the kernel runs specialized code (through
+        // the OperatorKernel existential it would run unspecialized generic code per element).
+        let kernel = VariadicKernel<AddOp>(mean: true, floatOnly: true)
+        return ClosureKernel { try kernel.run($0, context: $1) }
+    }
 }
