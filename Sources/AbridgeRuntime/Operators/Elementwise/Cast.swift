@@ -103,16 +103,7 @@ enum CastOp {
     }
 
     static func miniFormat(_ t: DataType) -> MiniFloatFormat? {
-        switch t {
-        case .float8e4m3fn: return .float8E4M3FN
-        case .float8e4m3fnuz: return .float8E4M3FNUZ
-        case .float8e5m2: return .float8E5M2
-        case .float8e5m2fnuz: return .float8E5M2FNUZ
-        case .float4e2m1: return .float4E2M1
-        case .float6e2m3: return .float6E2M3
-        case .float6e3m2: return .float6E3M2
-        default: return nil
-        }
+        MiniFloatFormat(dataType: t)
     }
 
     /// Direct conversion between the `CastElement` types, or nil when either type is not one.

@@ -103,15 +103,6 @@ struct QuantizationParameters {
 
     /// The small float format of `type`, or nil.
     static func floatFormat(_ type: DataType) -> MiniFloatFormat? {
-        switch type {
-        case .float8e4m3fn: return .float8E4M3FN
-        case .float8e4m3fnuz: return .float8E4M3FNUZ
-        case .float8e5m2: return .float8E5M2
-        case .float8e5m2fnuz: return .float8E5M2FNUZ
-        case .float4e2m1: return .float4E2M1
-        case .float6e2m3: return .float6E2M3
-        case .float6e3m2: return .float6E3M2
-        default: return nil
-        }
+        MiniFloatFormat(dataType: type)
     }
 }
