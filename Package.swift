@@ -71,10 +71,8 @@ let package = Package(
         .testTarget(name: "AbridgeKernelsTests", dependencies: ["AbridgeKernels"]),
         .testTarget(name: "AbridgeDataTests", dependencies: ["AbridgeData", "AbridgeIR"], exclude: ["Fixtures"]),
         .testTarget(name: "AbridgeRuntimeTests", dependencies: ["AbridgeRuntime", "AbridgeONNX", "AbridgeData", "AbridgeIR", "AbridgeKernels"]),
-        .testTarget(name: "AbridgeCLITests", dependencies: ["AbridgeCLI"]),
         .testTarget(name: "AbridgePruningTests", dependencies: ["AbridgePruning", "AbridgeRuntime", "AbridgeIR"]),
         .testTarget(name: "AbridgeValidationTests", dependencies: ["AbridgeValidation", "AbridgeRuntime", "AbridgeIR"]),
-        .testTarget(name: "AbridgePassesTests", dependencies: ["AbridgePasses", "AbridgeIR", "AbridgeRuntime"]),
         .testTarget(name: "AbridgeQuantizationTests", dependencies: ["AbridgeQuantization", "AbridgeIR", "AbridgeRuntime", "AbridgeONNX"]),
     ]
 )
