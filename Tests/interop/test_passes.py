@@ -123,3 +123,32 @@ def test_unknown_pass_is_a_usage_error(abridge, tmp_path):
     p = abridge("convert", tmp_path / "m.onnx", "-o", tmp_path / "o.onnx", "--passes", "fold-everything")
     assert p.returncode == 65 and "unknown pass 'fold-everything'" in p.stderr
     assert not (tmp_path / "o.onnx").exists()
+
+
+def test_fold_constants_folds_constant_arithmetic(abridge, tmp_path):
+    nodes = [helper.make_node("Constant", [], ["c"], value=numpy_helper.from_array(np.array([1, 2, 3], np.float32))),
+             helper.make_node("Mul", ["c", "w"], ["cw"]),
+             helper.make_node("Add", ["x", "cw"], ["y"])]
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3])],
+                          [numpy_helper.from_array(np.array([2, 2, 2], np.float32), "w")])
+    out = run_both(abridge, tmp_path, g, {"x": np.array([1, 1, 1], np.float32)}, passes="fold-constants,eliminate-dead-nodes")
+    assert [n.op_type for n in out.graph.node] == ["Add"]
+    folded = {i.name: numpy_helper.to_array(i) for i in out.graph.initializer}
+    np.testing.assert_array_equal(folded["cw"], [2, 4, 6])  # 1*2, 2*2, 3*2 by hand
+
+
+def test_fold_constants_leaves_inputs_overridable_initializers_and_large_fills(abridge, tmp_path):
+    nodes = [helper.make_node("Neg", ["k"], ["nk"]),                      # k is also a graph input: a feed may override it
+             helper.make_node("ConstantOfShape", ["shape"], ["big"],      # 4 Mi floats from 16 bytes: not materialized
+                              value=numpy_helper.from_array(np.array([0.5], np.float32))),
+             helper.make_node("ReduceSum", ["big"], ["s"], keepdims=0),
+             helper.make_node("Add", ["x", "nk"], ["t"]),
+             helper.make_node("Add", ["t", "s"], ["y"])]
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1]),
+                                       helper.make_tensor_value_info("k", TensorProto.FLOAT, [1])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])],
+                          [numpy_helper.from_array(np.array([3], np.float32), "k"),
+                           numpy_helper.from_array(np.array([2048, 2048], np.int64), "shape")])
+    out = run_both(abridge, tmp_path, g, {"x": np.array([1], np.float32)}, passes="fold-constants")
+    assert [n.op_type for n in out.graph.node] == ["Neg", "ConstantOfShape", "ReduceSum", "Add", "Add"]
