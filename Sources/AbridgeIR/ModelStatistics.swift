@@ -30,9 +30,7 @@ public struct ModelStatistics: Sendable, Codable, Equatable {
     /// their declared shape and type, so no data are read.
     public init(model: Model) {
         mainGraphNodes = model.graph?.nodes.count ?? 0
-        var graphs = model.allGraphs
-        if graphs.isEmpty { graphs = [] }
-        for g in graphs {
+        for g in model.allGraphs {
             totalNodes += g.nodes.count
             for n in g.nodes {
                 let key = n.normalizedDomain.isEmpty ? n.opType : "\(n.normalizedDomain)::\(n.opType)"

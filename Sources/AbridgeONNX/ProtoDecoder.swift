@@ -12,7 +12,7 @@ struct ProtoDecoder {
     let path: String
     let scanner: WireScanner?
     let region: MappedRegion?
-    /// Offset of the scanned buffer inside `region` (0: the scanner scanned the whole mapping).
+    /// Subgraph nesting depth so far (bounded, so a crafted file cannot exhaust the stack).
     var depth = 0
 
     func fail(_ reason: String) -> ONNXError { .invalidModel(path: path, reason: reason) }

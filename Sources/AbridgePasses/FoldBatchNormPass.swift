@@ -19,9 +19,10 @@ public struct FoldBatchNormPass: GraphPass {
 
     public func run(on model: Model) throws -> Bool {
         var changed = false
+        let names = NameAllocator(model: model)
         for graph in model.allGraphs {
             for bn in graph.nodes where bn.opType == "BatchNormalization" && bn.normalizedDomain.isEmpty {
-                if try fold(bn, in: graph) { changed = true }
+                if try fold(bn, in: graph, names: names) { changed = true }
             }
         }
         return changed
@@ -33,7 +34,7 @@ public struct FoldBatchNormPass: GraphPass {
         return r.elements(as: Float.self)
     }
 
-    private func fold(_ bn: Node, in graph: Graph) throws -> Bool {
+    private func fold(_ bn: Node, in graph: Graph, names: NameAllocator) throws -> Bool {
         guard bn.inputs.count >= 5, let x = bn.inputs[0], let producer = x.producer, producer.graph === graph,
               ["Conv", "ConvTranspose", "Gemm"].contains(producer.opType), producer.normalizedDomain.isEmpty,
               x.uses.count == 1, !graph.outputs.contains(where: { $0 === x }) else { return false }
@@ -88,7 +89,7 @@ public struct FoldBatchNormPass: GraphPass {
         if producer.inputs.count >= 3, let bValue = producer.inputs[2] {
             bValue.initializer = TensorConversion.tensor(from: RuntimeTensor(floats: bias, shape: [m]), name: bValue.name)
         } else {
-            let bValue = Value(name: uniqueName(wValue.name + "_bias", in: graph))
+            let bValue = Value(name: names.make(wValue.name + "_bias"))
             bValue.initializer = TensorConversion.tensor(from: RuntimeTensor(floats: bias, shape: [m]), name: bValue.name)
             graph.initializers.append(bValue)
             while producer.inputs.count < 2 { producer.appendInput(nil) }
@@ -105,17 +106,5 @@ public struct FoldBatchNormPass: GraphPass {
         if yType != nil { x.type = yType }
         graph.valueInfo.removeAll { $0 === y }
         return true
-    }
-
-    private func uniqueName(_ base: String, in graph: Graph) -> String {
-        var names = Set<String>()
-        for g in [graph] + graph.allGraphs {
-            for v in g.inputs + g.initializers { names.insert(v.name) }
-            for n in g.nodes { for o in n.outputs { names.insert(o.name) } }
-        }
-        var candidate = base
-        var k = 1
-        while names.contains(candidate) { candidate = "\(base)_\(k)"; k += 1 }
-        return candidate
     }
 }

@@ -38,12 +38,10 @@ public struct DynamicQuantizer {
                 default: continue
                 }
             }
-            for g in [graph] {
-                let inputs = Set(g.inputs.map(ObjectIdentifier.init))
-                g.initializers.removeAll { $0.uses.isEmpty && !inputs.contains(ObjectIdentifier($0)) && !g.outputs.contains($0) }
-                do { try g.sortTopologically() } catch { throw QuantizationError.invalidModel("\(error)") }
-            }
+            do { try graph.sortTopologically() } catch { throw QuantizationError.invalidModel("\(error)") }
         }
+        // The float weights nobody reads any more.
+        _ = try EliminateDeadNodesPass().run(on: model)
         let after = try OpsetUpgrade.ensure(model, atLeast: 11)
         return QuantizationResult(plan: plan, passesApplied: passes, opsetBefore: opsetBefore, opsetAfter: after, nonFiniteWarnings: [:])
     }

@@ -29,9 +29,10 @@ enum OpsetUpgrade {
     static func ensure(_ model: Model, atLeast needed: Int) throws -> Int {
         let current = Int(model.opsetVersion(for: "") ?? 1)
         guard current < needed else { return current }
+        let names = NameAllocator(model: model)
         for graph in model.allGraphs {
             for node in graph.nodes where node.normalizedDomain.isEmpty {
-                try convert(node, in: graph, from: current, to: needed)
+                try convert(node, in: graph, from: current, to: needed, names: names)
             }
         }
         if let i = model.opsetImports.firstIndex(where: { ($0.domain ?? "").isEmpty || $0.domain == "ai.onnx" }) {
@@ -44,25 +45,14 @@ enum OpsetUpgrade {
         return needed
     }
 
-    private static func int64Input(_ values: [Int64], base: String, in graph: Graph) -> Value {
-        var k = 0
-        var name = base
-        let taken = Set(graph.initializers.map(\.name) + graph.nodes.flatMap { $0.outputs.map(\.name) })
-        while taken.contains(name) { k += 1; name = "\(base)_\(k)" }
-        let v = Value(name: name)
-        v.initializer = TensorConversion.tensor(from: RuntimeTensor(int64s: values, shape: [values.count]), name: name)
+    private static func int64Input(_ values: [Int64], base: String, in graph: Graph, names: NameAllocator) -> Value {
+        let v = Value(name: names.make(base))
+        v.initializer = TensorConversion.tensor(from: RuntimeTensor(int64s: values, shape: [values.count]), name: v.name)
         graph.initializers.append(v)
         return v
     }
 
-    private static func uniqueName(_ base: String, _ graph: Graph) -> String {
-        let taken = Set(graph.nodes.flatMap { $0.outputs.map(\.name) } + graph.initializers.map(\.name) + graph.inputs.map(\.name))
-        var name = base, k = 0
-        while taken.contains(name) { k += 1; name = "\(base)_\(k)" }
-        return name
-    }
-
-    private static func convert(_ node: Node, in graph: Graph, from: Int, to: Int) throws {
+    private static func convert(_ node: Node, in graph: Graph, from: Int, to: Int, names: NameAllocator) throws {
         let label = node.label
         func refuse(_ why: String) -> QuantizationError {
             .unsupported("raising the opset from \(from) to \(to) needs \(label) rewritten: \(why)")
@@ -71,7 +61,7 @@ enum OpsetUpgrade {
             guard let values = node.attribute(attr)?.ints else { return }
             node.attributes.removeAll { $0.name == attr }
             while node.inputs.count < index { node.appendInput(nil) }
-            let v = int64Input(values, base: (node.outputs.first?.name ?? "n") + suffix, in: graph)
+            let v = int64Input(values, base: (node.outputs.first?.name ?? "n") + suffix, in: graph, names: names)
             if node.inputs.count == index { node.appendInput(v) } else { node.setInput(index, v) }
         }
         switch node.opType {
@@ -83,10 +73,10 @@ enum OpsetUpgrade {
             guard let x = node.inputs.first ?? nil, let y = node.outputs.first else { throw refuse("missing input or output") }
             let axis = node.attribute("axis")?.int ?? 1
             let base = y.name
-            let flat = Node(opType: "Flatten", name: base + "_flatten", inputs: [x], outputs: [uniqueName(base + "_2d", graph)],
+            let flat = Node(opType: "Flatten", name: base + "_flatten", inputs: [x], outputs: [names.make(base + "_2d")],
                             attributes: [Attribute(name: "axis", value: .int(axis))])
-            let shape = Node(opType: "Shape", name: base + "_shape", inputs: [x], outputs: [uniqueName(base + "_shape", graph)])
-            let inner = Node(opType: node.opType, name: node.name, inputs: [flat.outputs[0]], outputs: [uniqueName(base + "_2d_out", graph)],
+            let shape = Node(opType: "Shape", name: base + "_shape", inputs: [x], outputs: [names.make(base + "_shape")])
+            let inner = Node(opType: node.opType, name: node.name, inputs: [flat.outputs[0]], outputs: [names.make(base + "_2d_out")],
                              attributes: [Attribute(name: "axis", value: .int(-1))])
             let reshape = Node(opType: "Reshape", name: base + "_reshape", inputs: [inner.outputs[0], shape.outputs[0]], outputs: [])
             for n in [flat, shape, inner, reshape] { graph.insert(n, before: node) }
@@ -102,8 +92,8 @@ enum OpsetUpgrade {
                 guard let pads = node.attribute("pads")?.ints else { throw refuse("missing pads") }
                 let value = node.attribute("value")?.float ?? 0
                 node.attributes.removeAll { $0.name == "pads" || $0.name == "value" }
-                node.appendInput(int64Input(pads, base: (node.outputs.first?.name ?? "n") + "_pads", in: graph))
-                let c = Value(name: (node.outputs.first?.name ?? "n") + "_pad_value")
+                node.appendInput(int64Input(pads, base: (node.outputs.first?.name ?? "n") + "_pads", in: graph, names: names))
+                let c = Value(name: names.make((node.outputs.first?.name ?? "n") + "_pad_value"))
                 c.initializer = TensorConversion.tensor(from: RuntimeTensor(floats: [value], shape: []), name: c.name)
                 graph.initializers.append(c)
                 node.appendInput(c)
@@ -114,7 +104,7 @@ enum OpsetUpgrade {
                 let hi = node.attribute("max")?.float ?? Float.greatestFiniteMagnitude
                 node.attributes.removeAll { $0.name == "min" || $0.name == "max" }
                 for (v, suffix) in [(lo, "_min"), (hi, "_max")] {
-                    let c = Value(name: (node.outputs.first?.name ?? "n") + suffix)
+                    let c = Value(name: names.make((node.outputs.first?.name ?? "n") + suffix))
                     c.initializer = TensorConversion.tensor(from: RuntimeTensor(floats: [v], shape: []), name: c.name)
                     graph.initializers.append(c)
                     node.appendInput(c)
@@ -126,9 +116,9 @@ enum OpsetUpgrade {
                 let axes = node.attribute("axes")?.ints
                 node.attributes.removeAll { ["starts", "ends", "axes"].contains($0.name) }
                 let base = node.outputs.first?.name ?? "n"
-                node.appendInput(int64Input(starts, base: base + "_starts", in: graph))
-                node.appendInput(int64Input(ends, base: base + "_ends", in: graph))
-                if let axes { node.appendInput(int64Input(axes, base: base + "_axes", in: graph)) }
+                node.appendInput(int64Input(starts, base: base + "_starts", in: graph, names: names))
+                node.appendInput(int64Input(ends, base: base + "_ends", in: graph, names: names))
+                if let axes { node.appendInput(int64Input(axes, base: base + "_axes", in: graph, names: names)) }
             }
         case "Dropout":
             if from < 12 && to >= 12 { node.attributes.removeAll { $0.name == "ratio" || $0.name == "is_test" } }

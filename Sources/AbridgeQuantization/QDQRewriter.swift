@@ -160,11 +160,9 @@ struct QDQRewriter {
                                           parameters: QuantParameters(type: .int32, scale: scales, zeroPoint: [Int32](repeating: 0, count: bias.count), axis: 0)))
             }
         }
-        // 3. Drop float initializers nobody reads any more, and restore topological order.
+        // 3. Restore topological order (the float initializers nobody reads any more are removed
+        //    by the dead-code pass the quantizer runs next).
         for graph in model.allGraphs {
-            let inputs = Set(graph.inputs.map(ObjectIdentifier.init))
-            graph.initializers.removeAll { $0.uses.isEmpty && !inputs.contains(ObjectIdentifier($0)) && !graph.outputs.contains($0) }
-            graph.sparseInitializers.removeAll { $0.uses.isEmpty && !inputs.contains(ObjectIdentifier($0)) && !graph.outputs.contains($0) }
             do { try graph.sortTopologically() } catch { throw QuantizationError.invalidModel("\(error)") }
         }
     }
@@ -176,8 +174,4 @@ struct QDQRewriter {
         if node.opType == "ConvTranspose", weightShape.count >= 2 { return o % weightShape[1] }
         return Swift.min(o, p.scale.count - 1)
     }
-}
-
-extension Array where Element == Value {
-    func contains(_ v: Value) -> Bool { contains { $0 === v } }
 }

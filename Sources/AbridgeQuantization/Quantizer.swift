@@ -124,7 +124,8 @@ public struct Quantizer {
         var rewriter = QDQRewriter(model: model, options: options, activationParams: activationParams,
                                    weightOverrides: weightOverrides)
         try rewriter.rewrite(targets, plan: &plan)
-        // Constant subgraphs that produced now-quantized weights (old models) are dead.
+        // Float weights replaced by integer ones, and constant subgraphs that produced them (old
+        // models), are now dead.
         _ = try EliminateDeadNodesPass().run(on: model)
         // Per-axis DequantizeLinear needs opset 13; 16-bit types need 21; plain QDQ needs 10.
         var needed = 10

@@ -1,10 +1,9 @@
-import AbridgeIR
-
-/// Hands out tensor and node names that are unique across every graph of a model.
-final class NameAllocator {
+/// Hands out tensor and node names that are unique across every graph of a model, for passes
+/// that add values or nodes.
+public final class NameAllocator {
     private var used = Set<String>()
 
-    init(model: Model) {
+    public init(model: Model) {
         for g in model.allGraphs {
             for v in g.inputs + g.initializers + g.sparseInitializers + g.outputs { used.insert(v.name) }
             for n in g.nodes {
@@ -16,7 +15,7 @@ final class NameAllocator {
     }
 
     /// `base`, or `base_1`, `base_2`... whichever is free; the name is then taken.
-    func make(_ base: String) -> String {
+    public func make(_ base: String) -> String {
         var candidate = base
         var k = 1
         while used.contains(candidate) { candidate = "\(base)_\(k)"; k += 1 }
