@@ -8,6 +8,7 @@ import Foundation
 extension PruningScope: ExpressibleByArgument {}
 extension ChannelNorm: ExpressibleByArgument {}
 extension SparseStorage: ExpressibleByArgument {}
+extension ChannelSelection: ExpressibleByArgument {}
 
 /// `abridge prune MODEL -o OUT`: magnitude, N:M or channel pruning, with optional least-squares
 /// recovery on calibration data, and a report of what each form bought.
@@ -20,7 +21,7 @@ struct PruneCommand: ParsableCommand {
             N:M (such as 2:4) keeps the N largest of every M consecutive weights along the reduction axis; channels \
             removes whole output channels and the matching inputs downstream, so the weights really shrink. \
             With --calibration each pruned layer is refit by ridge least squares so that its outputs match the \
-            original's. Zeros are written as sparse initializers only where that is smaller (--storage auto).
+            original's, and channel pruning chooses the channels whose loss the next layer's refit absorbs best. Zeros are written as sparse initializers only where that is smaller (--storage auto).
             """)
 
     @Argument(help: "The float .onnx model.")
@@ -40,6 +41,9 @@ struct PruneCommand: ParsableCommand {
 
     @Option(name: .long, help: "Norm ranking output channels: l1 (default), l2.")
     var norm: ChannelNorm = .l1
+
+    @Option(name: .long, help: "How channels to remove are chosen: auto (reconstruction with --calibration, else norm), norm, reconstruction (the channels the next layer's least-squares refit absorbs best).")
+    var selection: ChannelSelection = .auto
 
     @Option(name: .long, help: "Storage of pruned weights: auto (sparse initializer only when smaller, default), sparse, dense.")
     var storage: SparseStorage?
@@ -102,6 +106,7 @@ struct PruneCommand: ParsableCommand {
             options.sparsity = sparsity
             options.scope = scope
             options.norm = norm
+            options.selection = selection
             options.storage = storage ?? sparseFormat.map { $0 == "coo" ? .sparse : SparseStorage(rawValue: $0) ?? .auto } ?? .auto
             options.excludeNodes = excludeNodes
             options.keepFirstLast = keepFirstLast
@@ -161,7 +166,7 @@ struct PruneSummary: Encodable {
     func lines() -> [String] {
         let r = report
         var out: [String] = []
-        out.append("pruned \(input) -> \(output): pattern \(r.pattern), target sparsity \(pct(r.sparsity))\(r.pattern == "unstructured" ? " (\(r.scope))" : "")\(r.norm.map { ", \($0) norm" } ?? "")")
+        out.append("pruned \(input) -> \(output): pattern \(r.pattern), target sparsity \(pct(r.sparsity))\(r.pattern == "unstructured" ? " (\(r.scope))" : "")\(r.selection == "reconstruction" ? ", channels chosen by reconstruction" : r.norm.map { ", \($0) norm" } ?? "")")
         out.append(row(["layer", "op", "shape", "params", "non-zero", "sparsity", "stored", "bytes", "after", "MACs", "MACs after"]))
         for l in r.layers {
             let shape = l.shapeBefore == l.shapeAfter ? dims(l.shapeAfter) : "\(dims(l.shapeBefore))->\(dims(l.shapeAfter))"
@@ -172,6 +177,7 @@ struct PruneSummary: Encodable {
             out.append(row([l.node, l.op, shape, "\(l.paramsBefore)", "\(l.nonZeroAfter)", pct(l.sparsityAfter), l.storage,
                             "\(l.bytesBefore)", "\(l.bytesAfter)", l.macsBefore.map(String.init) ?? "?", l.macsAfter.map(String.init) ?? "?"]))
             if let reason = l.reason { out.append("    \(l.status == "skipped" ? "skipped" : "note"): \(reason)") }
+            if l.status == "pruned", let sel = l.selection, (l.outputChannelsRemoved ?? 0) > 0 { out.append("    channels chosen by \(sel)") }
             if l.status == "pruned", l.storage == "sparse" || (r.pattern != "channels" && l.storageReason != nil), let why = l.storageReason {
                 out.append("    storage \(l.storage): \(why)")
             }

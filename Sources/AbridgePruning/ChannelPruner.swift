@@ -35,6 +35,10 @@ struct ChannelPruner {
         var before: Int
         /// Compute nodes whose weight lost input channels.
         var consumers: [Node]
+        /// For each consumer, how many consecutive columns of its weight matrix `[O, R]` (see
+        /// `PrunableLayer.matrix`) one channel feeds: `kH·kW` for a Conv, the flattened block
+        /// `H·W` (or 1) for a Gemm/MatMul; nil for a ConvTranspose (no matrix view).
+        var blocks: [Int?]
     }
 
     /// A tensor carrying the channels: channel axis counted from the end (`-1` last), rank when
@@ -63,9 +67,12 @@ struct ChannelPruner {
     static let binary: Set<String> = ["Add", "Sub", "Mul", "Div", "PRelu"]
 
     /// Prunes `layer`'s output channels.
+    /// - Parameters:
+    ///   - keep: the output channels to keep (ascending); nil ranks them by `norm`.
+    ///   - dryRun: trace and check only; nothing changes (the outcome says what would).
     /// - Returns: the outcome, or a reason the layer was skipped (the graph is then unchanged).
     /// - Throws: `PruningError`/`IRError` when a tensor's data are malformed.
-    func prune(_ layer: PrunableLayer, in graph: Graph) throws -> Result<Outcome, SkipReason> {
+    func prune(_ layer: PrunableLayer, in graph: Graph, keep: [Int]? = nil, dryRun: Bool = false) throws -> Result<Outcome, SkipReason> {
         guard let matrix = layer.matrix, let outAxis = layer.outputAxis else {
             return .failure(SkipReason(layer.kind == .convTranspose ? "channel pruning of ConvTranspose is not supported (use unstructured or N:M)"
                                                        : layer.kind == .conv ? "grouped Conv (group \(layer.group)) is not channel-pruned"
@@ -84,9 +91,17 @@ struct ChannelPruner {
         }
         let k = Swift.min(Int((sparsity * Double(o)).rounded()), o - 1)
         guard k > 0 else { return .failure(SkipReason("\(o) output channels: none to remove at sparsity \(sparsity)")) }
-        let order = (0..<o).sorted { (norms[$0], $0) < (norms[$1], $1) }
-        let removed = Set(order.prefix(k))
-        let kept = (0..<o).filter { !removed.contains($0) }
+        let kept: [Int]
+        if let keep {
+            guard keep.count == o - k, keep == keep.sorted(), Set(keep).count == keep.count, keep.allSatisfy({ (0..<o).contains($0) }) else {
+                throw PruningError.invalidOption("internal: \(keep.count) kept channels given for \(o) outputs at sparsity \(sparsity)")
+            }
+            kept = keep
+        } else {
+            let order = (0..<o).sorted { (norms[$0], $0) < (norms[$1], $1) }
+            let removed = Set(order.prefix(k))
+            kept = (0..<o).filter { !removed.contains($0) }
+        }
 
         var edits: [Edit] = [.slice(layer.weight, axis: outAxis, keep: kept)]
         // The layer's own bias.
@@ -104,6 +119,7 @@ struct ChannelPruner {
         let rank: Int? = layer.kind == .conv ? layer.dims.count : layer.kind == .gemm ? 2 : y.type?.tensorShape?.rank
         var work = [Carried(value: y, fromEnd: layer.kind == .conv ? 1 - layer.dims.count : -1, rank: rank, flattened: false)]
         var consumers: [Node] = []
+        var blocks: [Int?] = []
         var seen = Set<ObjectIdentifier>()
         while let c = work.popLast() {
             guard seen.insert(ObjectIdentifier(c.value)).inserted else { continue }
@@ -114,22 +130,23 @@ struct ChannelPruner {
             for use in c.value.uses {
                 guard let u = use.node else { continue }
                 guard u.graph === graph else { return .failure(SkipReason("'\(c.value.name)' is read inside a subgraph (\(u.label))")) }
-                switch try follow(c, into: u, at: use.inputIndex, channels: o, kept: kept, edits: &edits) {
+                var block: Int? = nil
+                switch try follow(c, into: u, at: use.inputIndex, channels: o, kept: kept, edits: &edits, block: &block) {
                 case .failure(let r): return .failure(r)
                 case .success(let next):
-                    if let next { work.append(contentsOf: next) } else { consumers.append(u) }
+                    if let next { work.append(contentsOf: next) } else { consumers.append(u); blocks.append(block) }
                 }
             }
         }
-        try apply(edits, channels: o, kept: kept)
-        return .success(Outcome(kept: kept, before: o, consumers: consumers))
+        if !dryRun { try apply(edits, channels: o, kept: kept) }
+        return .success(Outcome(kept: kept, before: o, consumers: consumers, blocks: blocks))
     }
 
     /// Follows the channels of `c` into node `u` (input `index`).
     /// - Returns: the carried outputs, nil when `u` is a compute node that absorbs the channels, or
     ///   the reason the group must be skipped.
     private func follow(_ c: Carried, into u: Node, at index: Int, channels: Int, kept: [Int],
-                        edits: inout [Edit]) throws -> Result<[Carried]?, SkipReason> {
+                        edits: inout [Edit], block consumerBlock: inout Int?) throws -> Result<[Carried]?, SkipReason> {
         let op = u.normalizedDomain.isEmpty ? u.opType : "\(u.normalizedDomain).\(u.opType)"
         func same(_ v: Value) -> Carried { Carried(value: v, fromEnd: c.fromEnd, rank: c.rank, flattened: c.flattened) }
         func axisOne() -> Bool { !c.flattened && c.rank != nil && c.axis == 1 }
@@ -193,6 +210,7 @@ struct ChannelPruner {
                 let axis = op == "Conv" ? 1 : 0
                 guard dims.count > axis, dims[axis] == channels else { return .failure(SkipReason("weight '\(v.name)' of \(u.label) has shape \(dims); expected \(channels) input channels")) }
                 edits.append(.slice(v, axis: axis, keep: kept))
+                consumerBlock = op == "Conv" ? dims.dropFirst(2).reduce(1, *) : nil
                 return .success(nil)
             }
         case "Gemm", "MatMul":
@@ -210,6 +228,7 @@ struct ChannelPruner {
                 let block = features / channels
                 let keep = kept.flatMap { ch in (0..<block).map { ch * block + $0 } }
                 edits.append(.slice(v, axis: axis, keep: keep))
+                consumerBlock = block
                 return .success(nil)
             }
         default:

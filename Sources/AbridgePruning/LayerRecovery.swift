@@ -50,18 +50,40 @@ struct LayerRecovery {
     let limit: Int?
     let logger: Logger
 
-    func refit(_ targets: [RefitTarget], pruned: Model, original: Model, data: DataSet,
-               progress: ((Int, Int) -> Void)?) throws -> [RefitRecord] {
+    /// The original model's session and the calibration sample range, shared by every layer.
+    struct Source {
+        let originalSession: InferenceSession
+        let data: DataSet
+        let total: Int
+        let batch: Int
+    }
+
+    /// Prepares the original model and the data.
+    /// - Throws: `PruningError.invalidOption` when the data hold no samples; runtime errors.
+    func source(original: Model, data: DataSet) throws -> Source {
         let originalSession = try InferenceSession(model: original)
         let total = Swift.min(data.count, limit ?? data.count)
         guard total > 0 else { throw PruningError.invalidOption("the calibration data hold no samples") }
         let batch = data.isBatchable && Self.acceptsBatch(originalSession) ? batchSize : 1
+        return Source(originalSession: originalSession, data: data, total: total, batch: batch)
+    }
+
+    func refit(_ targets: [RefitTarget], pruned: Model, original: Model, data: DataSet,
+               progress: ((Int, Int) -> Void)?) throws -> [RefitRecord] {
+        let src = try source(original: original, data: data)
         var records: [RefitRecord] = []
         for (i, t) in targets.enumerated() {
-            records.append(try refit(t, pruned: pruned, originalSession: originalSession, data: data, total: total, batch: batch))
+            records.append(try refit(t, pruned: pruned, source: src))
             progress?(i + 1, targets.count)
         }
         return records
+    }
+
+    func refit(_ t: RefitTarget, pruned: Model, source src: Source) throws -> RefitRecord {
+        switch try accumulate(t, pruned: pruned, source: src) {
+        case .failure(let why): return Self.skipped(t, why.text)
+        case .success(let a): return solve(t, a)
+        }
     }
 
     static func acceptsBatch(_ s: InferenceSession) -> Bool {
@@ -72,29 +94,45 @@ struct LayerRecovery {
         }
     }
 
-    private func refit(_ t: RefitTarget, pruned: Model, originalSession: InferenceSession, data: DataSet,
-                       total: Int, batch: Int) throws -> RefitRecord {
+    /// The sums of one layer's refit problem, and what is needed to write its solution back.
+    struct Accumulated {
+        let label: String
+        let layer: PrunableLayer
+        let matrix: WeightMatrix
+        let bias: Value?
+        var acc: RidgeAccumulator
+    }
+
+    static func skipped(_ t: RefitTarget, _ why: String) -> RefitRecord {
+        RefitRecord(node: t.node.name ?? t.node.label, rows: 0, inputs: 0, lambda: 0, relativeErrorBefore: 0, relativeErrorAfter: 0,
+                    skipped: why, warning: nil)
+    }
+
+    /// Runs the calibration data through the pruned and the original model and accumulates
+    /// `XᵀX`, `XᵀY` of layer `t` (see the type's documentation).
+    /// - Returns: the sums, or why the layer cannot be refit.
+    func accumulate(_ t: RefitTarget, pruned: Model, source src: Source) throws -> Result<Accumulated, SkipReason> {
+        let (originalSession, data, total, batch) = (src.originalSession, src.data, src.total, src.batch)
         let label = t.node.name ?? t.node.label
-        func skip(_ why: String) -> RefitRecord {
-            RefitRecord(node: label, rows: 0, inputs: 0, lambda: 0, relativeErrorBefore: 0, relativeErrorAfter: 0, skipped: why, warning: nil)
-        }
         let (layerOpt, reason) = PrunableLayer.classify(t.node)
-        guard let layer = layerOpt, let matrix = layer.matrix else { return skip(reason ?? "not a plain matrix product (ConvTranspose or grouped Conv)") }
-        guard let x = t.node.inputs[0] else { return skip("no input") }
+        guard let layer = layerOpt, let matrix = layer.matrix else {
+            return .failure(SkipReason(reason ?? "not a plain matrix product (ConvTranspose or grouped Conv)"))
+        }
+        guard let x = t.node.inputs[0] else { return .failure(SkipReason("no input")) }
         var biasValue: Value? = nil
         if layer.kind != .matMul, t.node.inputs.count >= 3, let b = t.node.inputs[2] {
             guard let bt = b.initializer, bt.elementType == .float, bt.elementCount == matrix.rows, b.uses.count == 1 else {
-                return skip("bias '\(b.name)' is not a per-output FLOAT initializer")
+                return .failure(SkipReason("bias '\(b.name)' is not a per-output FLOAT initializer"))
             }
             biasValue = b
         }
         if layer.kind == .gemm {
-            if (t.node.attribute("alpha")?.float ?? 1) != 1 { return skip("Gemm alpha != 1") }
-            if biasValue != nil && (t.node.attribute("beta")?.float ?? 1) != 1 { return skip("Gemm beta != 1") }
+            if (t.node.attribute("alpha")?.float ?? 1) != 1 { return .failure(SkipReason("Gemm alpha != 1")) }
+            if biasValue != nil && (t.node.attribute("beta")?.float ?? 1) != 1 { return .failure(SkipReason("Gemm beta != 1")) }
         }
         let r = matrix.cols, o = matrix.rows
         let d = r + (biasValue == nil ? 0 : 1)
-        guard t.outputs.count == o else { return skip("output map has \(t.outputs.count) rows, weight has \(o)") }
+        guard t.outputs.count == o else { return .failure(SkipReason("output map has \(t.outputs.count) rows, weight has \(o)")) }
         let session = try InferenceSession(model: pruned)
         let pObs = CaptureObserver([x]), oObs = CaptureObserver([t.original.outputs[0]])
         var acc = RidgeAccumulator(inputs: d, outputs: o)
@@ -112,9 +150,18 @@ struct LayerRecovery {
             try acc.add(x: xs, y: ys, rows: n)
             start = range.upperBound
         }
+        return .success(Accumulated(label: label, layer: layer, matrix: matrix, bias: biasValue, acc: acc))
+    }
+
+    /// Solves the accumulated problem and writes the refit weights (and bias) into the model.
+    func solve(_ t: RefitTarget, _ a: Accumulated) -> RefitRecord {
+        let (label, layer, matrix, acc) = (a.label, a.layer, a.matrix, a.acc)
+        let r = matrix.cols, o = matrix.rows
+        let d = r + (a.bias == nil ? 0 : 1)
         // Current weights as rows (for the error before).
-        var w = try PrunableLayer.floats(of: layer.weight)
-        var bias = try biasValue.map { try PrunableLayer.floats(of: $0) }
+        guard var w = try? PrunableLayer.floats(of: layer.weight) else { return Self.skipped(t, "the weight cannot be read") }
+        var bias = a.bias.flatMap { try? PrunableLayer.floats(of: $0) }
+        if a.bias != nil && bias == nil { return Self.skipped(t, "the bias cannot be read") }
         func currentRow(_ j: Int) -> [Double] {
             var row = (0..<r).map { Double(w[matrix.index(j, $0)]) }
             if let bias { row.append(Double(bias[j])) }
@@ -145,7 +192,7 @@ struct LayerRecovery {
             if bias != nil { bias?[j] = Float(new[r]) }
         }
         PrunableLayer.store(w, dims: layer.dims, in: layer.weight)
-        if let b = biasValue, let bias, let dims = b.initializer?.dims.map({ Int($0) }) { PrunableLayer.store(bias, dims: dims, in: b) }
+        if let b = a.bias, let bias, let dims = b.initializer?.dims.map({ Int($0) }) { PrunableLayer.store(bias, dims: dims, in: b) }
         var warning: String? = nil
         if acc.rows < d {
             warning = "\(label): \(acc.rows) calibration rows for \(d) inputs per output; the refit is underdetermined and leans on the ridge term (give more samples)"

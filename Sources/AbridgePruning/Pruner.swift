@@ -31,10 +31,14 @@ public struct Pruner {
     public func prune(_ model: Model, calibration: DataSet? = nil,
                       progress: ((String, Int, Int) -> Void)? = nil) throws -> PruningReport {
         try options.validate()
+        if options.selection == .reconstruction && calibration == nil {
+            throw PruningError.invalidOption("--selection reconstruction needs --calibration data")
+        }
         guard let graph = model.graph else { throw PruningError.invalidModel("the model has no graph") }
         var report = PruningReport(pattern: options.pattern.description,
                                    sparsity: { if case .nOfM(let n, let m) = options.pattern { return 1 - Double(n) / Double(m) }; return options.sparsity }(),
                                    scope: options.scope.rawValue, norm: options.pattern == .channels ? options.norm.rawValue : nil,
+                                   selection: options.pattern != .channels ? nil : (options.selection != .norm && calibration != nil ? "reconstruction" : "norm"),
                                    storage: options.pattern == .channels ? "dense" : options.storage.rawValue)
         report.modelParamsBefore = Self.parameterCount(graph)
         let order = try graph.topologicallySorted()
@@ -88,6 +92,8 @@ public struct Pruner {
         var touched: [Node] = []
         var reasons: [ObjectIdentifier: String] = [:]
         var removedChannels: [ObjectIdentifier: Int] = [:]
+        var selections: [ObjectIdentifier: String] = [:]
+        var refitDone = Set<ObjectIdentifier>()
         switch options.pattern {
         case .unstructured:
             let weights = try layers.map { try PrunableLayer.floats(of: $0.weight) }
@@ -113,18 +119,45 @@ public struct Pruner {
             }
         case .channels:
             let pruner = ChannelPruner(sparsity: options.sparsity, norm: options.norm)
-            for l0 in layers {
+            var selector: ReconstructionSelection? = nil
+            var nodeMap: [ObjectIdentifier: Node] = [:]
+            if options.selection != .norm, let calibration, let original, let origGraph = original.graph {
+                let recovery = LayerRecovery(ridge: options.ridge, batchSize: options.batchSize, limit: options.calibrationLimit, logger: logger)
+                selector = ReconstructionSelection(recovery: recovery, source: try recovery.source(original: original, data: calibration))
+                nodeMap = Dictionary(uniqueKeysWithValues: zip(graph.nodes, origGraph.nodes).map { (ObjectIdentifier($0), $1) })
+            }
+            for (i, l0) in layers.enumerated() {
+                defer { if selector != nil { progress?("selecting channels and refitting", i + 1, layers.count) } }
                 let (fresh, why) = PrunableLayer.classify(l0.node)
                 guard let l = fresh else { skipped.append((l0.node, why ?? "no longer prunable")); continue }
-                switch try pruner.prune(l, in: graph) {
+                var keep: [Int]? = nil
+                var pending: ReconstructionSelection.Pending? = nil
+                let normName = "\(options.norm.rawValue) norm"
+                if let selector, case .success(let plan) = try pruner.prune(l, in: graph, dryRun: true) {
+                    switch try selector.select(plan: plan, keepCount: plan.kept.count, pruned: model, original: { nodeMap[ObjectIdentifier($0)] }) {
+                    case .success(let choice):
+                        keep = choice.keep; pending = choice.pending
+                        selections[ObjectIdentifier(l.node)] = "reconstruction of \(choice.pending.target.node.name ?? choice.pending.target.node.label)"
+                    case .failure(let r):
+                        selections[ObjectIdentifier(l.node)] = "\(normName) (\(r.text))"
+                    }
+                } else if options.pattern == .channels {
+                    selections[ObjectIdentifier(l.node)] = normName
+                }
+                switch try pruner.prune(l, in: graph, keep: keep) {
                 case .failure(let r):
                     skipped.append((l.node, r.text))
                     reasons[ObjectIdentifier(l.node)] = r.text
+                    selections[ObjectIdentifier(l.node)] = nil
                 case .success(let outcome):
                     outputMap[ObjectIdentifier(l.node)] = outcome.kept
                     removedChannels[ObjectIdentifier(l.node)] = outcome.before - outcome.kept.count
                     touched.append(l.node)
                     touched.append(contentsOf: outcome.consumers)
+                    if let pending, let selector {
+                        report.refits.append(selector.refit(pending, kept: outcome.kept))
+                        refitDone.insert(ObjectIdentifier(pending.target.node))
+                    }
                 }
             }
         }
@@ -137,7 +170,7 @@ public struct Pruner {
         if let calibration, let original, let origGraph = original.graph {
             let nodeMap = Dictionary(uniqueKeysWithValues: zip(graph.nodes, origGraph.nodes).map { (ObjectIdentifier($0), $1) })
             var targets: [RefitTarget] = []
-            for node in touched {
+            for node in touched where !refitDone.contains(ObjectIdentifier(node)) {
                 guard let on = nodeMap[ObjectIdentifier(node)], let (layer, _) = Optional(PrunableLayer.classify(node)), let l = layer, let mat = l.matrix else {
                     report.refits.append(RefitRecord(node: node.name ?? node.label, rows: 0, inputs: 0, lambda: 0, relativeErrorBefore: 0,
                                                      relativeErrorAfter: 0, skipped: "not a plain matrix product (ConvTranspose, grouped Conv or batched MatMul)", warning: nil))
@@ -147,7 +180,10 @@ public struct Pruner {
                                            mask: masks[ObjectIdentifier(node)]))
             }
             let recovery = LayerRecovery(ridge: options.ridge, batchSize: options.batchSize, limit: options.calibrationLimit, logger: logger)
-            report.refits += try recovery.refit(targets, pruned: model, original: original, data: calibration) { progress?("refitting layers", $0, $1) }
+            let interleaved = !refitDone.isEmpty
+            report.refits += try recovery.refit(targets, pruned: model, original: original, data: calibration) {
+                if !interleaved { progress?("refitting layers", $0, $1) }
+            }
             report.calibrationSamples = Swift.min(calibration.count, options.calibrationLimit ?? calibration.count)
             report.warnings += report.refits.compactMap(\.warning)
         }
@@ -199,14 +235,14 @@ public struct Pruner {
                 sparsityBefore: 1 - Double(b.nonZero) / Double(Swift.max(paramsBefore, 1)),
                 sparsityAfter: 1 - Double(nonZero) / Double(Swift.max(paramsBefore, 1)),
                 storage: storage, storageReason: why, bytesBefore: b.bytes, bytesAfter: bytesAfter,
-                macsBefore: macsB, macsAfter: macsA, effectiveMacsAfter: eff, outputChannelsRemoved: removedChannels[key]))
+                macsBefore: macsB, macsAfter: macsA, effectiveMacsAfter: eff, outputChannelsRemoved: removedChannels[key], selection: selections[key]))
         }
         for (node, reason) in skipped where before[ObjectIdentifier(node)] == nil {
             report.layers.append(LayerPruningReport(node: node.name ?? node.label, op: node.opType, weight: node.inputs.count > 1 ? node.inputs[1]?.name ?? "" : "",
                                                     status: "skipped", reason: reason, shapeBefore: [], shapeAfter: [], paramsBefore: 0, paramsAfter: 0,
                                                     nonZeroBefore: 0, nonZeroAfter: 0, sparsityBefore: 0, sparsityAfter: 0, storage: "dense",
                                                     storageReason: nil, bytesBefore: 0, bytesAfter: 0, macsBefore: nil, macsAfter: nil,
-                                                    effectiveMacsAfter: nil, outputChannelsRemoved: nil))
+                                                    effectiveMacsAfter: nil, outputChannelsRemoved: nil, selection: nil))
         }
         if counted && !before.isEmpty { report.macsBefore = totalBefore; report.macsAfter = totalAfter; report.effectiveMacsAfter = totalEffective }
         report.modelParamsAfter = Self.parameterCount(graph)

@@ -43,6 +43,17 @@ public enum PruningScope: String, Sendable, CaseIterable { case layer, global }
 /// The norm ranking output channels.
 public enum ChannelNorm: String, Sendable, CaseIterable { case l1, l2 }
 
+/// How channel pruning chooses the output channels to remove.
+public enum ChannelSelection: String, Sendable, CaseIterable {
+    /// `reconstruction` when calibration data are given, `norm` otherwise (the default).
+    case auto
+    /// The smallest weight rows by `ChannelNorm` (data-free).
+    case norm
+    /// The channels whose removal the consuming layer's least-squares refit absorbs best
+    /// (`ReconstructionSelection`); needs calibration data.
+    case reconstruction
+}
+
 /// How a pruned weight is stored.
 public enum SparseStorage: String, Sendable, CaseIterable {
     /// Sparse initializer only when it is smaller than the dense tensor (the default).
@@ -61,6 +72,7 @@ public struct PruningOptions: Sendable {
     public var sparsity: Double = 0.5
     public var scope: PruningScope = .layer
     public var norm: ChannelNorm = .l1
+    public var selection: ChannelSelection = .auto
     public var storage: SparseStorage = .auto
     /// Node names or regular expressions (whole-name match) of layers left dense.
     public var excludeNodes: [String] = []

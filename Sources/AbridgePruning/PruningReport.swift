@@ -30,6 +30,9 @@ public struct LayerPruningReport: Codable, Sendable {
     public var effectiveMacsAfter: Int?
     /// Output channels removed (channel pruning) and input channels removed (as a consumer).
     public var outputChannelsRemoved: Int?
+    /// How the removed output channels were chosen (channel pruning): "reconstruction of NODE"
+    /// or "l1 norm" (with the reason when reconstruction was not possible).
+    public var selection: String?
 }
 
 /// The report of a pruning run.
@@ -38,6 +41,8 @@ public struct PruningReport: Codable, Sendable {
     public var sparsity: Double
     public var scope: String
     public var norm: String?
+    /// Channel selection: "reconstruction" (with calibration data) or "norm".
+    public var selection: String?
     public var storage: String
     public var layers: [LayerPruningReport] = []
     /// Layer refits (`--calibration`), in the order they ran.

@@ -57,4 +57,44 @@ import Testing
         #expect(row[1] == 0)
         #expect(abs(row[0] - 2) < 1e-6 && abs(row[2] + 1) < 1e-6)
     }
+
+    @Test func groupSelectionKeepsTheGroupsThatExplainY() throws {
+        // Four channels of two columns each; Y depends only on channels 1 and 3 (exactly), so
+        // keeping 2 of 4 must keep {1, 3}: any other choice leaves a positive residual.
+        let n = 40, d = 8
+        let xs = pseudoRandom(n * d, seed: 11).map(Double.init)
+        var y: [Double] = []
+        for r in 0..<n {
+            let x = Array(xs[(r * d)..<((r + 1) * d)])
+            y += [x[2] - 0.5 * x[3] + 2 * x[6], 0.25 * x[2] + x[7]]
+        }
+        var acc = RidgeAccumulator(inputs: d, outputs: 2)
+        try acc.add(x: xs, y: y, rows: n)
+        let groups = (0..<4).map { [2 * $0, 2 * $0 + 1] }
+        #expect(acc.selectGroups(groups, keep: 2, ridge: 0, unregularized: nil) == [1, 3])
+        #expect(acc.selectGroups(groups, keep: 4, ridge: 0, unregularized: nil) == [0, 1, 2, 3])
+        // The refit on the kept columns from the restricted sums is exact.
+        let r = acc.restricted(to: [2, 3, 6, 7])
+        let sol = r.solve(ridge: 0, support: { _ in nil })
+        let w0 = try #require(sol.weights[0])
+        for (a, b) in zip(w0, [1.0, -0.5, 2, 0]) { #expect(abs(a - b) < 1e-6) }
+        #expect(r.residual(w0, output: 0) < 1e-9)
+    }
+
+    @Test func groupSelectionPrefersTheRedundantCopy() throws {
+        // Column 1 is a copy of column 0 and Y = 3·x0 + x2: removing either copy costs nothing,
+        // removing column 2 does, so keeping 2 of 3 single-column groups keeps column 2.
+        let n = 30
+        let base = pseudoRandom(n * 2, seed: 5).map(Double.init)
+        var xs: [Double] = [], y: [Double] = []
+        for r in 0..<n {
+            let a = base[2 * r], c = base[2 * r + 1]
+            xs += [a, a, c]
+            y.append(3 * a + c)
+        }
+        var acc = RidgeAccumulator(inputs: 3, outputs: 1)
+        try acc.add(x: xs, y: y, rows: n)
+        let kept = try #require(acc.selectGroups([[0], [1], [2]], keep: 2, ridge: 1e-6, unregularized: nil))
+        #expect(kept.contains(2) && kept.count == 2)
+    }
 }

@@ -108,9 +108,15 @@ def test_recovery_brings_channel_pruned_cnn_back(abridge, tmp_path):
     plain = prune(abridge, "digits-cnn", tmp_path / "a.onnx", "--pattern", "channels", "--sparsity", "0.5")
     fixed = prune(abridge, "digits-cnn", tmp_path / "b.onnx", "--pattern", "channels", "--sparsity", "0.5",
                   "--calibration", SAMPLES / "digits-cnn.calib.npz")
-    # Measured 0.2089 without and 0.9733 with recovery (float 0.9933).
+    by_norm = prune(abridge, "digits-cnn", tmp_path / "c.onnx", "--pattern", "channels", "--sparsity", "0.5",
+                    "--calibration", SAMPLES / "digits-cnn.calib.npz", "--selection", "norm")
+    # Measured (float 0.9933): 0.2089 without recovery; 0.9733 refit with channels ranked by L1
+    # norm; 0.9822 refit with channels chosen by reconstruction (the default with calibration).
+    # The bar (within 1 point: 0.9833) is missed by half a test sample; see BENCHMARKS.md.
     assert plain["accuracyAfter"] < 0.6
-    assert fixed["accuracyAfter"] >= FLOAT_ACCURACY["digits-cnn"] - 0.05
+    assert fixed["report"]["selection"] == "reconstruction" and by_norm["report"]["selection"] == "norm"
+    assert fixed["accuracyAfter"] >= 0.98
+    assert fixed["accuracyAfter"] > by_norm["accuracyAfter"]
     m = onnx.load(str(tmp_path / "b.onnx"))
     shapes = {t.name: list(t.dims) for t in m.graph.initializer}
     assert shapes["conv1.weight"] == [8, 1, 3, 3]
@@ -118,7 +124,21 @@ def test_recovery_brings_channel_pruned_cnn_back(abridge, tmp_path):
     assert shapes["bn1.running_var"] == [8]
     assert shapes["fc1.weight"] == [32, 64]   # 16 channels x 2x2 positions, channel-major
     refits = {r["node"]: r for r in fixed["report"]["refits"]}
+    norm_refits = {r["node"]: r for r in by_norm["report"]["refits"]}
     assert refits["/conv2/Conv"]["relativeErrorAfter"] < refits["/conv2/Conv"]["relativeErrorBefore"]
+    # Channels chosen for the next layer's reconstruction leave smaller errors after the refits
+    # (measured conv2 0.044 and fc2 0.015, against 0.062 and 0.029 with L1-ranked channels).
+    for node in ("/conv2/Conv", "/fc2/Gemm"):
+        assert refits[node]["relativeErrorAfter"] < norm_refits[node]["relativeErrorAfter"], node
+    layers = {l["node"]: l for l in fixed["report"]["layers"]}
+    assert layers["/conv1/Conv"]["selection"] == "reconstruction of /conv2/Conv"
+
+
+def test_reconstruction_selection_needs_calibration(abridge, tmp_path):
+    p = abridge("prune", SAMPLES / "digits-cnn.onnx", "-o", tmp_path / "x.onnx", "--pattern", "channels",
+                "--selection", "reconstruction")
+    assert p.returncode != 0 and "--calibration" in p.stderr
+    assert not (tmp_path / "x.onnx").exists()
 
 
 def test_storage_auto_is_honest(abridge, tmp_path):
