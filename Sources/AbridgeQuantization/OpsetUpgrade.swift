@@ -120,6 +120,43 @@ enum OpsetUpgrade {
                 node.appendInput(int64Input(ends, base: base + "_ends", in: graph, names: names))
                 if let axes { node.appendInput(int64Input(axes, base: base + "_axes", in: graph, names: names)) }
             }
+        case "Upsample":
+            guard from < 10 && to >= 10 else { return }
+            // Upsample-7/9 = Resize with asymmetric coordinates (output = floor(input · scale));
+            // nearest takes floor(x_out / scale), exact for the upsampling Upsample exists for
+            // (onnx version converter: Upsample 9 -> Resize 10 -> 11). Rewritten in place as
+            // Resize(X, roi: none, scales) with coordinate_transformation_mode "asymmetric".
+            let mode = node.attribute("mode")?.string ?? "nearest"
+            guard mode == "nearest" || mode == "linear" || mode == "bilinear" else { throw refuse("unknown mode '\(mode)'") }
+            guard let x = node.inputs.first ?? nil else { throw refuse("missing input") }
+            let scales: Value
+            if from < 9 {
+                guard let values = node.attribute("scales")?.floats else { throw refuse("missing scales") }
+                let v = Value(name: names.make((node.outputs.first?.name ?? "n") + "_scales"))
+                v.initializer = TensorConversion.tensor(from: RuntimeTensor(floats: values, shape: [values.count]), name: v.name)
+                graph.initializers.append(v)
+                scales = v
+            } else {
+                guard node.inputs.count >= 2, let v = node.inputs[1] else { throw refuse("missing scales input") }
+                scales = v
+            }
+            if mode == "nearest" {
+                // Downsampling with floor would differ from Upsample's rounding there: refuse.
+                if let t = scales.initializer, let values = try? TensorConversion.runtimeTensor(from: t).floatValues(),
+                   values.contains(where: { $0 < 1 }) {
+                    throw refuse("nearest Upsample with a scale below 1 (\(values))")
+                } else if scales.initializer == nil {
+                    throw refuse("nearest Upsample with scales computed at run time (cannot check they are >= 1)")
+                }
+            }
+            node.opType = "Resize"
+            node.attributes = [Attribute(name: "mode", value: .string(Array((mode == "nearest" ? "nearest" : "linear").utf8))),
+                               Attribute(name: "coordinate_transformation_mode", value: .string(Array("asymmetric".utf8)))]
+            if mode == "nearest" { node.attributes.append(Attribute(name: "nearest_mode", value: .string(Array("floor".utf8)))) }
+            node.removeAllInputs()
+            node.appendInput(x)
+            node.appendInput(nil)
+            node.appendInput(scales)
         case "Dropout":
             if from < 12 && to >= 12 { node.attributes.removeAll { $0.name == "ratio" || $0.name == "is_test" } }
         default:
