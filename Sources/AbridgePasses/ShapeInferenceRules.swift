@@ -350,11 +350,14 @@ enum ShapeRules {
     }
 
     /// Axes given as an attribute before `inputFrom`, as input `index` from then on.
+    /// `given`: axes are specified (nil `axes` then means not constant, or an attribute where the
+    /// opset takes an input: an invalid node, so nothing is guessed).
     static func axes(_ c: RuleContext, inputFrom: Int64, index: Int) -> (given: Bool, axes: [Int64]?) {
         if c.opset < inputFrom {
             let a = c.intList("axes")
             return (a != nil, a)
         }
+        if c.node.attribute("axes") != nil { return (true, nil) }
         guard c.present(index) else { return (false, nil) }
         return (true, c.staticInts(index))
     }
@@ -568,7 +571,10 @@ enum ShapeRules {
         guard let x = c.dims(0) else { return InferredTensor(elem, nil) }
         let inputFrom: Int64 = c.node.opType == "ReduceSum" ? 13 : 18
         let (given, axesList) = axes(c, inputFrom: inputFrom, index: 1)
-        if given && axesList == nil { return InferredTensor(elem, keep ? Array(repeating: nil, count: x.count) : nil) }
+        if given && axesList == nil {
+            let attributeInstead = c.opset >= inputFrom && c.node.attribute("axes") != nil
+            return InferredTensor(elem, keep && !attributeInstead ? Array(repeating: nil, count: x.count) : nil)
+        }
         var reduced = Set<Int>()
         if let axesList, !axesList.isEmpty {
             for a in axesList {
