@@ -31,7 +31,10 @@ public struct InferShapesPass: GraphPass {
 
     public func run(on model: Model) throws -> Bool {
         guard let graph = model.graph, let opset = model.opsetVersion(for: "") else { return false }
-        let inferer = ShapeInferer(graph: graph, opset: opset, parent: nil)
+        // Before IR version 4 every initializer is listed as an input; runtimes treat them as
+        // constants (onnxruntime: only from IR 4 on can a feed override an initializer).
+        let inputsOverride = (model.irVersion ?? 4) >= 4
+        let inferer = ShapeInferer(graph: graph, opset: opset, inputsOverride: inputsOverride, parent: nil)
         try inferer.run()
         return inferer.changed
     }
@@ -74,9 +77,11 @@ final class ShapeInferer {
     private let localDefinitions: Set<ObjectIdentifier>
     private var changedHere = false
 
-    init(graph: Graph, opset: Int64, parent: ShapeInferer?) {
-        self.graph = graph; self.opset = opset; self.parent = parent
-        overridable = Set(graph.inputs.map(ObjectIdentifier.init))
+    let inputsOverride: Bool
+
+    init(graph: Graph, opset: Int64, inputsOverride: Bool, parent: ShapeInferer?) {
+        self.graph = graph; self.opset = opset; self.parent = parent; self.inputsOverride = inputsOverride
+        overridable = inputsOverride ? Set(graph.inputs.map(ObjectIdentifier.init)) : []
         listed = Set(graph.valueInfo.map(ObjectIdentifier.init))
         graphOutputs = Set(graph.outputs.map(ObjectIdentifier.init))
         localDefinitions = Set((graph.inputs + graph.initializers + graph.sparseInitializers).map(ObjectIdentifier.init))
@@ -88,7 +93,7 @@ final class ShapeInferer {
     func run() throws {
         for node in try graph.topologicallySorted() {
             for g in node.subgraphs {
-                let child = ShapeInferer(graph: g, opset: opset, parent: self)
+                let child = ShapeInferer(graph: g, opset: opset, inputsOverride: inputsOverride, parent: self)
                 children.append(child)
                 try child.run()
             }
@@ -108,6 +113,7 @@ final class ShapeInferer {
         let id = ObjectIdentifier(v)
         if let t = types[id] { return t }
         if let p = parent, !definesLocally(v) { return p.type(of: v) }
+        if let t = v.initializer, !inputsOverride { return InferredTensor(t.dataType, t.dims.map { .value($0) }) }
         if let declared = Self.tensorType(v.type) { return declared }
         if let t = v.initializer { return InferredTensor(t.dataType, t.dims.map { .value($0) }) }
         if let s = v.sparseInitializer { return InferredTensor(s.values?.dataType, s.dims.map { .value($0) }) }

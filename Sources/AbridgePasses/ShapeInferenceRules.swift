@@ -12,7 +12,7 @@ enum ShapeRules {
         "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Softmax", "LogSoftmax", "Hardmax", "LayerNormalization",
         "BatchNormalization", "InstanceNormalization", "GroupNormalization", "LpNormalization", "LRN",
         "MeanVarianceNormalization", "CumSum", "Trilu", "ReverseSequence", "BitwiseNot", "Shrink",
-        "ScatterND", "ScatterElements", "Scatter", "RMSNormalization",
+        "ScatterND", "ScatterElements", "Scatter", "RMSNormalization", "Swish",
     ]
     static let broadcasting: Set<String> = ["Add", "Sub", "Mul", "Div", "Pow", "Mod", "BitShift", "BitwiseAnd",
                                             "BitwiseOr", "BitwiseXor", "Max", "Min", "Sum", "Mean"]
@@ -24,12 +24,15 @@ enum ShapeRules {
         let node = c.node
         guard node.normalizedDomain.isEmpty else { return [] }
         let op = node.opType
-        if sameAsInput.contains(op) { return try sameAsInputRule(c) }
+        if sameAsInput.contains(op) { return sameAsInputRule(c) }
         if broadcasting.contains(op) { return [try broadcastRule(c, inputs: Array(0..<c.inputCount), elem: c.elem(0))] }
         if comparisons.contains(op) { return [try broadcastRule(c, inputs: Array(0..<c.inputCount), elem: .bool)] }
         if reductions.contains(op) { return [reduce(c)] }
         switch op {
         case "Not", "IsNaN", "IsInf": return [InferredTensor(.bool, c.dims(0))]
+        case "RandomUniformLike", "RandomNormalLike":
+            let dtype = c.int("dtype").flatMap { Int32(exactly: $0) }.map(DataType.init(rawValue:))
+            return [InferredTensor(dtype ?? c.elem(0), c.dims(0))]
         case "Dropout": return [c.type(0), InferredTensor(.bool, c.dims(0))]
         case "Cast":
             guard let to = c.int("to"), let type = Int32(exactly: to) else { return [] }
@@ -90,14 +93,9 @@ enum ShapeRules {
 
     // MARK: element-wise
 
-    static func sameAsInputRule(_ c: RuleContext) throws -> [InferredTensor?] {
-        switch c.node.opType {
-        case "Identity": if let v = c.ints(0) { c.producedInts[0] = v }
-        case "PRelu":
-            // Slope broadcasts to X (unidirectional): the output is X.
-            if let x = c.dims(0), let s = c.dims(1) { _ = try broadcast([x, s], c) }
-        default: break
-        }
+    /// PRelu's slope broadcasts to X (unidirectionally; per channel in old opsets): the output is X.
+    static func sameAsInputRule(_ c: RuleContext) -> [InferredTensor?] {
+        if c.node.opType == "Identity", let v = c.ints(0) { c.producedInts[0] = v }
         return [c.type(0)]
     }
 
@@ -429,7 +427,15 @@ enum ShapeRules {
             if first.count == 1 {
                 var values: [Dim] = []
                 var ok = true
-                for i in 0..<c.inputCount where c.present(i) { if let v = c.ints(i) { values += v } else { ok = false } }
+                for i in 0..<c.inputCount where c.present(i) {
+                    if let v = c.ints(i) {
+                        values += v
+                    } else if case .value(let k)? = c.dims(i)?.first, k >= 0, k <= 64 {
+                        values += Array(repeating: nil, count: Int(k))   // entries unknown, count known
+                    } else {
+                        ok = false
+                    }
+                }
                 if ok { c.producedInts[0] = values }
             }
         } else {
@@ -601,8 +607,11 @@ enum ShapeRules {
 
     static func expand(_ c: RuleContext) throws -> InferredTensor {
         let elem = c.elem(0)
-        guard let x = c.dims(0), let target = c.ints(1) else { return InferredTensor(elem, nil) }
-        return InferredTensor(elem, try broadcast([x, target], c))
+        guard let x = c.dims(0) else { return InferredTensor(elem, nil) }
+        if let target = c.ints(1) { return InferredTensor(elem, try broadcast([x, target], c)) }
+        // Shape unknown but of known length: the rank, and the sizes other than 1 of the input.
+        guard let s = c.dims(1), s.count == 1, case .value(let k)? = s[0], k >= 0, k <= 64 else { return InferredTensor(elem, nil) }
+        return InferredTensor(elem, try broadcast([x, Array(repeating: nil, count: Int(k))], c))
     }
 
     static func tile(_ c: RuleContext) -> InferredTensor {

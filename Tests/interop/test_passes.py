@@ -519,3 +519,19 @@ def test_infer_shapes_fills_symbolic_intermediates_but_not_graph_outputs(abridge
     assert dims(out.graph.output[0]) == ["N", None]
     p = abridge("convert", tmp_path / "out.onnx", "-o", tmp_path / "again.onnx", "--passes", "infer-shapes")
     assert p.returncode == 0 and "passes changed nothing" in p.stderr + p.stdout, "a second run changes nothing"
+
+
+@pytest.mark.parametrize("ir_version", [3, 8])
+def test_infer_shapes_initializer_listed_as_input(abridge, tmp_path, ir_version):
+    # From IR version 4 a feed may override an initializer that is also a graph input, so its
+    # contents are not used (only its declared type); before, every initializer is an input and
+    # a constant.
+    nodes = [helper.make_node("Reshape", ["x", "shape"], ["r"]), helper.make_node("Relu", ["r"], ["y"])]
+    g = helper.make_graph(nodes, "g", [vi("x", [2, 6]), vi("shape", [2], TensorProto.INT64)], [vi("y", [None, None])],
+                          [numpy_helper.from_array(np.array([3, -1], np.int64), "shape")])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 9)])
+    m.ir_version = ir_version
+    onnx.save(m, str(tmp_path / "m.onnx"))
+    assert abridge("convert", tmp_path / "m.onnx", "-o", tmp_path / "out.onnx", "--passes", "infer-shapes").returncode == 0
+    ours = {v.name: v for v in onnx.load(str(tmp_path / "out.onnx")).graph.value_info}
+    assert dims(ours["r"]) == ([3, 4] if ir_version == 3 else [None, None])
