@@ -202,36 +202,36 @@ enum ShapeRules {
         case "Conv", "ConvInteger": out.append(w.map { $0[0] } ?? nil)
         case "ConvTranspose":
             let group = c.int("group", default: 1)
-            if let w, case .value(let m)? = w[1] { out.append(.value(m * group)) } else { out.append(nil) }
+            if let w, case .value(let m)? = w[1] { out.append(size(mul(m, group))) } else { out.append(nil) }
         default: out.append(x[1])
         }
         let outputShape = op == "ConvTranspose" ? c.intList("output_shape") : nil
         let outputPadding = c.intList("output_padding") ?? Array(repeating: 0, count: n)
         for i in 0..<n {
-            if let os = outputShape, os.count >= n { out.append(.value(os[os.count - n + i])); continue }
-            guard case .value(let size)? = x[i + 2], let k = kernel[i] else { out.append(nil); continue }
+            if let os = outputShape, os.count >= n { out.append(size(os[os.count - n + i])); continue }
+            guard case .value(let inSize)? = x[i + 2], let k = kernel[i] else { out.append(nil); continue }
             let s = strides[i], d = dilations[i]
-            let span = (k - 1) * d + 1
+            guard k >= 1, let span = add(mul(k - 1, d), 1) else { out.append(nil); continue }
             if op == "ConvTranspose" {
-                if autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER" { out.append(.value(size * s)); continue }
+                if autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER" { out.append(size(mul(inSize, s))); continue }
                 guard outputPadding.count == n else { out.append(nil); continue }
-                let v = s * (size - 1) + outputPadding[i] + span - pads[i] - pads[i + n]
-                out.append(v >= 0 ? .value(v) : nil)
+                out.append(size(sub(sub(add(add(mul(s, inSize - 1), outputPadding[i]), span), pads[i]), pads[i + n])))
                 continue
             }
             switch autoPad {
-            case "SAME_UPPER", "SAME_LOWER": out.append(.value((size + s - 1) / s))
+            case "SAME_UPPER", "SAME_LOWER": out.append(size(add(inSize, s - 1).map { $0 / s }))
             case "VALID":
-                let v = size - span
+                let v = inSize - span
                 out.append(v >= 0 ? .value(v / s + 1) : nil)
             default:
-                let eff = size + pads[i] + pads[i + n] - span
-                guard eff >= 0 else { out.append(nil); continue }
+                guard let eff = sub(add(add(inSize, pads[i]), pads[i + n]), span), eff >= 0 else { out.append(nil); continue }
                 if !isConv && ceilMode {
-                    let count = (eff + s - 1) / s + 1
+                    guard let count = add(eff, s - 1).map({ $0 / s + 1 }), let start = mul(count - 1, s), let limit = add(inSize, pads[i]) else {
+                        out.append(nil); continue
+                    }
                     // A last window starting in the end padding: onnx.shape_inference counts it,
                     // the operator text and runtimes drop it. Undecided: leave unknown.
-                    out.append((count - 1) * s >= size + pads[i] ? nil : .value(count))
+                    out.append(start >= limit ? nil : .value(count))
                 } else {
                     out.append(.value(eff / s + 1))
                 }
@@ -282,7 +282,7 @@ enum ShapeRules {
     static func reshape(_ c: RuleContext) throws -> InferredTensor {
         let elem = c.elem(0)
         guard let target = c.ints(1) else {
-            if let s = c.dims(1), s.count == 1, case .value(let k)? = s[0] { return InferredTensor(elem, Array(repeating: nil, count: Int(k))) }
+            if let s = c.dims(1), s.count == 1, case .value(let k)? = s[0] { return InferredTensor(elem, unknownDims(k)) }
             return InferredTensor(elem, nil)
         }
         let input = c.dims(0)
@@ -446,7 +446,10 @@ enum ShapeRules {
 
     static func sum(_ dims: [Dim]) -> Dim {
         var total: Int64 = 0
-        for d in dims { guard case .value(let v)? = d else { return nil }; total += v }
+        for d in dims {
+            guard case .value(let v)? = d, let t = add(total, v) else { return nil }
+            total = t
+        }
         return .value(total)
     }
 
@@ -478,8 +481,9 @@ enum ShapeRules {
             if explicit.count == count { sizes = explicit.map { .value($0) } }
         } else if case .value(let total)? = x[axis] {
             if let n = c.int("num_outputs"), n == Int64(count) {
-                let chunk = (total + n - 1) / n
-                sizes = (0..<count).map { .value($0 < count - 1 ? chunk : total - chunk * Int64(count - 1)) }
+                if n > 0, let chunk = add(total, n - 1).map({ $0 / n }), let rest = mul(chunk, Int64(count - 1)) {
+                    sizes = (0..<count).map { $0 < count - 1 ? .value(chunk) : size(total - rest) }
+                }
             } else if total % Int64(count) == 0 {
                 sizes = Array(repeating: .value(total / Int64(count)), count: count)
             }
@@ -511,7 +515,7 @@ enum ShapeRules {
         var out = x
         var ranges: [(axis: Int, start: Int64, step: Int64, count: Int64)] = []
         for j in 0..<starts.count {
-            guard let axis = normalize(axesList[j], rank: x.count), steps[j] != 0 else {
+            guard let axis = normalize(axesList[j], rank: x.count), steps[j] != 0, steps[j] != Int64.min else {
                 return InferredTensor(elem, Array(repeating: nil, count: x.count))
             }
             let step = steps[j]
@@ -526,10 +530,10 @@ enum ShapeRules {
             let length: Int64
             if step > 0 {
                 start = Swift.min(Swift.max(start, 0), n); end = Swift.min(Swift.max(end, 0), n)
-                length = end > start ? (end - start + step - 1) / step : 0
+                length = end > start ? (end - start - 1) / step + 1 : 0
             } else {
                 start = Swift.min(Swift.max(start, 0), n - 1); end = Swift.min(Swift.max(end, -1), n - 1)
-                length = start > end ? (start - end + (-step) - 1) / (-step) : 0
+                length = start > end ? (start - end - 1) / (-step) + 1 : 0
             }
             out[axis] = .value(length)
             ranges.append((axis, start, step, length))
@@ -620,7 +624,7 @@ enum ShapeRules {
         guard let repeats = c.staticInts(1), repeats.count == x.count else { return InferredTensor(elem, Array(repeating: nil, count: x.count)) }
         return InferredTensor(elem, zip(x, repeats).map { d, r in
             if r == 1 { return d }
-            if case .value(let v)? = d { return .value(v * r) }
+            if case .value(let v)? = d { return size(mul(v, r)) }
             return nil
         })
     }
@@ -639,9 +643,9 @@ enum ShapeRules {
         guard let pads, pads.count == 2 * axesList.count else { return InferredTensor(elem, Array(repeating: nil, count: x.count)) }
         var out = x
         for (j, k) in axesList.enumerated() {
-            let total = pads[j] + pads[j + axesList.count]
+            let total = add(pads[j], pads[j + axesList.count])
             if total == 0 { continue }
-            if case .value(let v)? = x[k], v + total >= 0 { out[k] = .value(v + total) } else { out[k] = nil }
+            if case .value(let v)? = x[k] { out[k] = size(add(v, total)) } else { out[k] = nil }
         }
         return InferredTensor(elem, out)
     }
@@ -677,7 +681,8 @@ enum ShapeRules {
         for (j, k) in axes.enumerated() {
             if scales[j] == 1 { continue }
             guard case .value(let v)? = x[k], scales[j].isFinite, scales[j] > 0 else { out[k] = nil; continue }
-            out[k] = .value(Int64((Float(v) * scales[j]).rounded(.down)))
+            let f = (Float(v) * scales[j]).rounded(.down)
+            out[k] = f < 9.0e18 ? size(Int64(exactly: f)) : nil
         }
         return InferredTensor(elem, out)
     }
@@ -712,7 +717,7 @@ enum ShapeRules {
     static func constantOfShape(_ c: RuleContext) -> InferredTensor {
         let elem = c.node.attribute("value")?.tensor?.dataType ?? .float
         if let target = c.ints(0) { return InferredTensor(elem, target.map { d in if case .value(let v)? = d, v < 0 { return nil }; return d }) }
-        if let s = c.dims(0), s.count == 1, case .value(let k)? = s[0] { return InferredTensor(elem, Array(repeating: nil, count: Int(k))) }
+        if let s = c.dims(0), s.count == 1, case .value(let k)? = s[0] { return InferredTensor(elem, unknownDims(k)) }
         return InferredTensor(elem, nil)
     }
 
@@ -723,16 +728,16 @@ enum ShapeRules {
         }
         var out = x
         let k: Int64? = c.opset < 10 ? c.int("k") : c.staticInts(1)?.first
-        out[axis] = k.map { .value($0) }
+        out[axis] = size(k)
         return [InferredTensor(elem, out), InferredTensor(.int64, out)]
     }
 
     static func depthSpace(_ c: RuleContext) -> InferredTensor {
         let elem = c.elem(0)
-        guard let x = c.dims(0), x.count == 4, let b = c.int("blocksize"), b > 0 else { return InferredTensor(elem, c.rank(0) == 4 ? [nil, nil, nil, nil] : nil) }
-        func scale(_ d: Dim, mul: Int64, div: Int64) -> Dim {
-            guard case .value(let v)? = d, (v * mul) % div == 0 else { return nil }
-            return .value(v * mul / div)
+        guard let x = c.dims(0), x.count == 4, let b = c.int("blocksize"), b > 0, b <= 1 << 20 else { return InferredTensor(elem, c.rank(0) == 4 ? [nil, nil, nil, nil] : nil) }
+        func scale(_ d: Dim, mul factor: Int64, div: Int64) -> Dim {
+            guard case .value(let v)? = d, let p = mul(v, factor), p % div == 0 else { return nil }
+            return .value(p / div)
         }
         if c.node.opType == "DepthToSpace" {
             return InferredTensor(elem, [x[0], scale(x[1], mul: 1, div: b * b), scale(x[2], mul: b, div: 1), scale(x[3], mul: b, div: 1)])
@@ -745,8 +750,10 @@ enum ShapeRules {
         guard let start = c.staticInts(0)?.first, let limit = c.staticInts(1)?.first, let delta = c.staticInts(2)?.first, delta != 0 else {
             return InferredTensor(elem, [nil])
         }
-        let n = delta > 0 ? (limit - start + delta - 1) / delta : (start - limit + (-delta) - 1) / (-delta)
-        return InferredTensor(elem, [.value(Swift.max(n, 0))])
+        guard delta != Int64.min, let span = delta > 0 ? add(sub(limit, start), delta - 1) : add(sub(start, limit), -delta - 1) else {
+            return InferredTensor(elem, [nil])
+        }
+        return InferredTensor(elem, [.value(Swift.max(span / Swift.abs(delta), 0))])
     }
 
     /// If: the outputs of both branches, dimension by dimension where they agree.
@@ -765,3 +772,24 @@ enum ShapeRules {
 extension RuleContext {
     func rank(_ i: Int) -> Int? { dims(i)?.count }
 }
+
+/// Overflow-checked arithmetic on sizes read from the model (nil on overflow).
+private func add(_ a: Int64?, _ b: Int64?) -> Int64? {
+    guard let a, let b else { return nil }
+    let (r, o) = a.addingReportingOverflow(b)
+    return o ? nil : r
+}
+private func sub(_ a: Int64?, _ b: Int64?) -> Int64? {
+    guard let a, let b else { return nil }
+    let (r, o) = a.subtractingReportingOverflow(b)
+    return o ? nil : r
+}
+private func mul(_ a: Int64?, _ b: Int64?) -> Int64? {
+    guard let a, let b else { return nil }
+    let (r, o) = a.multipliedReportingOverflow(by: b)
+    return o ? nil : r
+}
+/// A dimension of `v` when it is a valid size (>= 0).
+private func size(_ v: Int64?) -> Dim { v.flatMap { $0 >= 0 ? .value($0) : nil } }
+/// A list of `k` unknown dims, when `k` is a plausible rank.
+private func unknownDims(_ k: Int64) -> [Dim]? { k >= 0 && k <= 64 ? Array(repeating: nil, count: Int(k)) : nil }
