@@ -53,8 +53,9 @@ public final class Graph {
         insert(node, at: (nodes.firstIndex { $0 === other }).map { $0 + 1 } ?? nodes.count)
     }
 
-    /// Removes nodes from the graph. Fails, changing nothing, when an output of a removed node
-    /// still has a use outside the removed set or is a graph output.
+    /// Removes nodes from the graph, and their outputs from `valueInfo`. Fails, changing nothing,
+    /// when an output of a removed node still has a use outside the removed set or is a graph
+    /// output.
     /// - Throws: `IRError.invalidEdit` naming the node and the value still in use.
     public func remove(_ removed: [Node]) throws {
         let set = Set(removed.map(ObjectIdentifier.init))
@@ -72,12 +73,15 @@ public final class Graph {
                 }
             }
         }
+        var removedOutputs = Set<ObjectIdentifier>()
         for node in removed {
+            for o in node.outputs { removedOutputs.insert(ObjectIdentifier(o)) }
             node.removeAllInputs()
             node.releaseOutputs()
             node.graph = nil
         }
         nodes.removeAll { set.contains(ObjectIdentifier($0)) }
+        if !valueInfo.isEmpty { valueInfo.removeAll { removedOutputs.contains(ObjectIdentifier($0)) } }
     }
 
     /// Reorders the node list (the same nodes in a new order).

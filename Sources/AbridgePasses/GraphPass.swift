@@ -29,7 +29,7 @@ public enum PassError: Error, CustomStringConvertible, Sendable {
 public enum PassManager {
     /// Every pass, in the default pre-quantization order.
     public static var all: [GraphPass] {
-        [DensifySparseWeightsPass(), EliminateIdentityPass(), FoldBatchNormPass(), FoldConstantsPass(), EliminateDeadNodesPass()]
+        [InferShapesPass(), DensifySparseWeightsPass(), EliminateIdentityPass(), FoldBatchNormPass(), FoldConstantsPass(), EliminateDeadNodesPass()]
     }
 
     /// The passes with these names.
