@@ -20,6 +20,10 @@ public struct DynamicQuantizer {
 
     public func quantize(_ model: Model) throws -> QuantizationResult {
         let opsetBefore = Int(model.opsetVersion(for: "") ?? 1)
+        // Types inferred by the passes guide the rewrite; the written file keeps only the
+        // value_info entries the input had (the inferred ones would only grow it).
+        let declared = model.allGraphs.map { g in (g, Set(g.valueInfo.map(ObjectIdentifier.init))) }
+        defer { for (g, keep) in declared { g.valueInfo.removeAll { !keep.contains(ObjectIdentifier($0)) } } }
         let passes = try PassManager.run(PassManager.all, on: model)
         var plan = QuantizationPlan(activationType: .uint8, weightType: .int8, perChannel: options.perChannel,
                                     symmetricActivations: false, method: "dynamic", calibrationSamples: 0)

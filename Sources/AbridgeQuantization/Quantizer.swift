@@ -46,6 +46,10 @@ public struct Quantizer {
         if model.allGraphs.contains(where: { g in g.nodes.contains { ($0.opType == "QuantizeLinear" || $0.opType == "DequantizeLinear" || $0.opType == "QLinearConv" || $0.opType == "QLinearMatMul") && $0.normalizedDomain.isEmpty } }) {
             throw QuantizationError.unsupported("the model already contains quantization operators (QuantizeLinear/DequantizeLinear/QLinear*); quantizing it again is refused")
         }
+        // Types inferred by the passes guide the rewrite; the written file keeps only the
+        // value_info entries the input had (the inferred ones would only grow it).
+        let declared = model.allGraphs.map { g in (g, Set(g.valueInfo.map(ObjectIdentifier.init))) }
+        defer { for (g, keep) in declared { g.valueInfo.removeAll { !keep.contains(ObjectIdentifier($0)) } } }
         let passes = try PassManager.run(PassManager.all, on: model)
         let targets = try QuantizationTargets(model: model, options: options)
         var plan = QuantizationPlan(activationType: options.activationType, weightType: options.weightType,
