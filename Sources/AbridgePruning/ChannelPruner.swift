@@ -26,6 +26,8 @@ import AbridgeRuntime
 struct ChannelPruner {
     let sparsity: Double
     let norm: ChannelNorm
+    /// Kept channel counts are rounded up to a multiple of this (1: exactly the sparsity asked).
+    var multiple: Int = 1
 
     /// What pruning one layer did.
     struct Outcome {
@@ -89,7 +91,14 @@ struct ChannelPruner {
             }
             norms[r] = s
         }
-        let k = Swift.min(Int((sparsity * Double(o)).rounded()), o - 1)
+        var k = Swift.min(Int((sparsity * Double(o)).rounded()), o - 1)
+        if multiple > 1, k > 0 {
+            let keepCount = Swift.min(o, (o - k + multiple - 1) / multiple * multiple)
+            k = o - keepCount
+            guard k > 0 else {
+                return .failure(SkipReason("\(o) output channels: keeping a multiple of \(multiple) (--round-channels) leaves none to remove at sparsity \(sparsity)"))
+            }
+        }
         guard k > 0 else { return .failure(SkipReason("\(o) output channels: none to remove at sparsity \(sparsity)")) }
         let kept: [Int]
         if let keep {

@@ -118,7 +118,7 @@ public struct Pruner {
                 }
             }
         case .channels:
-            let pruner = ChannelPruner(sparsity: options.sparsity, norm: options.norm)
+            let pruner = ChannelPruner(sparsity: options.sparsity, norm: options.norm, multiple: options.channelMultiple)
             var selector: ReconstructionSelection? = nil
             var nodeMap: [ObjectIdentifier: Node] = [:]
             if options.selection != .norm, let calibration, let original, let origGraph = original.graph {

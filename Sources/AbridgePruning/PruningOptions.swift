@@ -73,6 +73,10 @@ public struct PruningOptions: Sendable {
     public var scope: PruningScope = .layer
     public var norm: ChannelNorm = .l1
     public var selection: ChannelSelection = .auto
+    /// Channel pruning keeps a multiple of this many output channels per layer (rounded up), so
+    /// that blocked layouts (onnxruntime's NCHWc uses blocks of 8 or 16 channels; tensor cores
+    /// want multiples of 8) do not pad the pruned layers back to the original work. 1: exact.
+    public var channelMultiple: Int = 1
     public var storage: SparseStorage = .auto
     /// Node names or regular expressions (whole-name match) of layers left dense.
     public var excludeNodes: [String] = []
@@ -94,6 +98,7 @@ public struct PruningOptions: Sendable {
             throw PruningError.invalidOption("--sparsity must be in [0, 1), not \(sparsity)")
         }
         guard ridge >= 0, ridge.isFinite else { throw PruningError.invalidOption("--ridge must be >= 0") }
+        guard channelMultiple >= 1, channelMultiple <= 4096 else { throw PruningError.invalidOption("--round-channels must be in 1...4096") }
         guard batchSize >= 1 else { throw PruningError.invalidOption("batch size must be at least 1") }
         for p in excludeNodes {
             do { _ = try NSRegularExpression(pattern: "^(?:\(p))$") } catch {

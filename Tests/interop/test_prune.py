@@ -134,6 +134,21 @@ def test_recovery_brings_channel_pruned_cnn_back(abridge, tmp_path):
     assert layers["/conv1/Conv"]["selection"] == "reconstruction of /conv2/Conv"
 
 
+def test_round_channels_keeps_multiples(abridge, tmp_path):
+    # 25% of 16 / 32 / 64 channels keeps 12 / 24 / 48; rounded up to multiples of 8: 16 (nothing
+    # to remove: conv1 skipped, with the reason) / 24 / 48.
+    s = prune(abridge, "digits-cnn", tmp_path / "r.onnx", "--pattern", "channels", "--sparsity", "0.25",
+              "--round-channels", "8")
+    m = check(tmp_path / "r.onnx")
+    shapes = {t.name: list(t.dims) for t in m.graph.initializer}
+    assert shapes["conv1.weight"] == [16, 1, 3, 3]
+    assert shapes["conv2.weight"] == [24, 16, 3, 3]
+    assert shapes["fc1.weight"] == [48, 96]   # 24 channels x 2x2 positions
+    layers = {l["node"]: l for l in s["report"]["layers"]}
+    assert "multiple of 8" in layers["/conv1/Conv"]["reason"]
+    assert abs(ort_accuracy(tmp_path / "r.onnx", "digits-cnn") - s["accuracyAfter"]) <= 1 / 450 + 1e-9
+
+
 def test_reconstruction_selection_needs_calibration(abridge, tmp_path):
     p = abridge("prune", SAMPLES / "digits-cnn.onnx", "-o", tmp_path / "x.onnx", "--pattern", "channels",
                 "--selection", "reconstruction")

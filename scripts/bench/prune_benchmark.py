@@ -295,7 +295,8 @@ def benchmark(args):
             variants = [{"label": "original", "path": model, "sparsity": 0.0}]
             for s in sparsities:
                 out = tmp / f"{name}.channels{int(round(s * 100))}.onnx"
-                rep = abridge_prune(args.abridge, model, out, ["--pattern", "channels", "--sparsity", str(s)], calib)
+                rep = abridge_prune(args.abridge, model, out, ["--pattern", "channels", "--sparsity", str(s),
+                                                              "--round-channels", str(args.round_channels)], calib)
                 shrunk = check_shrunk(model, out)
                 variants.append({"label": f"channels {s:.0%}", "path": out, "sparsity": s, "report": rep,
                                  "weights_shrunk": shrunk})
@@ -490,6 +491,7 @@ def main():
     ap.add_argument("--graph-optimization", choices=list(OPT_LEVELS), default="all",
                     help="onnxruntime graph optimization level (default all, onnxruntime's own default; "
                          "'extended' leaves out the NCHWc layout transformation of Conv)")
+    ap.add_argument("--round-channels", type=int, default=1, help="abridge prune --round-channels N (keep multiples of N)")
     ap.add_argument("--quick", action="store_true", help="fewer runs, no digits-mlp (accuracy table: no tiny-lm)")
     ap.add_argument("--accuracy-table", action="store_true", help="print the accuracy-vs-sparsity table instead")
     ap.add_argument("--samples", default="digits-mlp,digits-cnn,tiny-lm", help="samples of --accuracy-table")
