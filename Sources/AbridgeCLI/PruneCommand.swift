@@ -19,7 +19,9 @@ struct PruneCommand: ParsableCommand {
         discussion: """
             --pattern unstructured removes the smallest weights (--sparsity per layer, or one threshold with --scope global); \
             N:M (such as 2:4) keeps the N largest of every M consecutive weights along the reduction axis; channels \
-            removes whole output channels and the matching inputs downstream, so the weights really shrink. \
+            removes whole output channels (Conv and ConvTranspose with group 1, Gemm, MatMul with a 2-D weight) and the \
+            matching inputs downstream, so the weights really shrink; a layer whose channels reach a residual Add, a \
+            Concat, a graph output or a grouped convolution is skipped with the reason. \
             With --calibration each pruned layer is refit by ridge least squares so that its outputs match the \
             original's, and channel pruning chooses the channels whose loss the next layer's refit absorbs best. Zeros are written as sparse initializers only where that is smaller (--storage auto).
             """)
@@ -194,7 +196,7 @@ struct PruneSummary: Encodable {
         }
         out.append("parameters: \(r.modelParamsBefore) -> \(r.modelParamsAfter) (non-zeros of sparse initializers counted)")
         if let a = r.macsBefore, let b = r.macsAfter {
-            out.append("FLOPs per sample (2 x MACs of Conv/Gemm/MatMul): \(2 * a) -> \(2 * b) dense\(r.effectiveMacsAfter.map { ", \(2 * $0) counting only non-zero weights" } ?? "")")
+            out.append("FLOPs per sample (2 x MACs of Conv/ConvTranspose/Gemm/MatMul): \(2 * a) -> \(2 * b) dense\(r.effectiveMacsAfter.map { ", \(2 * $0) counting only non-zero weights" } ?? "")")
         }
         var size = "file: \(fileBytesBefore) -> \(fileBytesAfter) bytes (\(ratio(fileBytesAfter, fileBytesBefore))x)"
         if let g0 = gzipBytesBefore, let g1 = gzipBytesAfter { size += "; gzip -6: \(g0) -> \(g1) bytes (\(ratio(g1, g0))x)" }

@@ -1,14 +1,16 @@
 import AbridgeIR
 import AbridgeRuntime
 
-/// Structured channel pruning: removes whole output channels of one Conv (group 1), Gemm or
-/// MatMul (2-D weight) and the matching input channels everywhere downstream, so the dense graph
-/// really shrinks.
+/// Structured channel pruning: removes whole output channels of one Conv (group 1),
+/// ConvTranspose (group 1), Gemm or MatMul (2-D weight) and the matching input channels
+/// everywhere downstream, so the dense graph really shrinks.
 ///
-/// Output channels are ranked by the L1 or L2 norm of their weight row (`W[o, :, ...]` of a Conv
-/// `[M, C, kH, kW]`, the output column of a Gemm/MatMul weight) and the `round(sparsity · O)`
-/// smallest are removed (at least one channel stays). Downstream, the tracer walks the tensors
-/// that carry these channels:
+/// Output channels are ranked by the L1 or L2 norm of their weights (`W[o, :, ...]` of a Conv
+/// `[M, C, kH, kW]`, `W[:, o, ...]` of a ConvTranspose `[C, M, kH, kW]`, the output column of a
+/// Gemm/MatMul weight) and the `round(sparsity · O)` smallest are removed (at least one channel
+/// stays). A ConvTranspose's `output_padding` and spatial `output_shape` do not depend on the
+/// channel count; a full `output_shape` `[N, M, ...]` has its `M` rewritten. Downstream, the
+/// tracer walks the tensors that carry these channels:
 /// - the layer's bias `[M]`;
 /// - BatchNormalization: scale, bias, mean and variance `[C]` are sliced;
 /// - shape-preserving ops (Relu, Gelu, Sigmoid, Clip, Dropout, MaxPool, AveragePool, global
@@ -21,8 +23,9 @@ import AbridgeRuntime
 ///
 /// All checks run before any edit; a group that reaches anything else is skipped with the reason,
 /// and nothing changes: a residual Add or a Concat (the other operand is not a constant: pruning
-/// every branch consistently is not implemented), a graph output, a grouped Conv, a shared
-/// weight, a subgraph reading the tensor.
+/// every branch consistently is not implemented), a graph output, a grouped Conv or
+/// ConvTranspose (as the layer or the next one), a MatMul weight that is not 2-D, a shared weight,
+/// a subgraph reading the tensor, a ConvTranspose `output_shape` naming another channel count.
 struct ChannelPruner {
     let sparsity: Double
     let norm: ChannelNorm
@@ -58,6 +61,8 @@ struct ChannelPruner {
         case slice(Value, axis: Int, keep: [Int])
         /// Set dimension `rank + fromEnd` of a value's declared shape (scaled for flattened).
         case shape(Value, fromEnd: Int, flattened: Bool)
+        /// Replace an INTS attribute of a node.
+        case attribute(Node, name: String, ints: [Int64])
     }
 
     static let passThrough: Set<String> = [
@@ -75,22 +80,16 @@ struct ChannelPruner {
     /// - Returns: the outcome, or a reason the layer was skipped (the graph is then unchanged).
     /// - Throws: `PruningError`/`IRError` when a tensor's data are malformed.
     func prune(_ layer: PrunableLayer, in graph: Graph, keep: [Int]? = nil, dryRun: Bool = false) throws -> Result<Outcome, SkipReason> {
-        guard let matrix = layer.matrix, let outAxis = layer.outputAxis else {
-            return .failure(SkipReason(layer.kind == .convTranspose ? "channel pruning of ConvTranspose is not supported (use unstructured or N:M)"
-                                                       : layer.kind == .conv ? "grouped Conv (group \(layer.group)) is not channel-pruned"
-                                                       : "MatMul weight of rank \(layer.dims.count) is not channel-pruned"))
+        if let reason = Self.unsupported(layer) { return .failure(reason) }
+        guard let outAxis = layer.outputAxis, outAxis < layer.dims.count else {
+            return .failure(SkipReason("\(layer.kind.rawValue) weight of shape \(layer.dims) has no output-channel axis"))
         }
         let w = try PrunableLayer.floats(of: layer.weight)
-        let o = matrix.rows
-        var norms = [Double](repeating: 0, count: o)
-        for r in 0..<o {
-            var s = 0.0
-            for c in 0..<matrix.cols {
-                let x = Double(w[matrix.index(r, c)])
-                s += norm == .l1 ? abs(x) : x * x
-            }
-            norms[r] = s
+        guard w.count == layer.dims.reduce(1, *) else {
+            throw PruningError.unsupportedTensor(name: layer.weight.name, reason: "\(w.count) elements for dims \(layer.dims)")
         }
+        let o = layer.dims[outAxis]
+        let norms = Self.outputChannelNorms(w, dims: layer.dims, axis: outAxis, norm: norm)
         var k = Swift.min(Int((sparsity * Double(o)).rounded()), o - 1)
         if multiple > 1, k > 0 {
             let keepCount = Swift.min(o, (o - k + multiple - 1) / multiple * multiple)
@@ -113,6 +112,22 @@ struct ChannelPruner {
         }
 
         var edits: [Edit] = [.slice(layer.weight, axis: outAxis, keep: kept)]
+        // A ConvTranspose's output_shape lists the spatial output dims, or (accepted by runtimes)
+        // all of them, `[N, M, ...]`: then its channel entry shrinks with the weight.
+        if layer.kind == .convTranspose, let a = layer.node.attribute("output_shape") {
+            guard let shape = a.ints else { return .failure(SkipReason("output_shape of \(layer.node.label) is not a list of integers")) }
+            let spatial = layer.dims.count - 2
+            if shape.count == spatial + 2 {
+                guard shape[1] == Int64(o) else {
+                    return .failure(SkipReason("output_shape \(shape) of \(layer.node.label) names \(shape[1]) channels, not the weight's \(o)"))
+                }
+                var resized = shape
+                resized[1] = Int64(o - k)
+                edits.append(.attribute(layer.node, name: "output_shape", ints: resized))
+            } else if shape.count != spatial {
+                return .failure(SkipReason("output_shape \(shape) of \(layer.node.label) has \(shape.count) entries (expected \(spatial) spatial ones or \(spatial + 2))"))
+            }
+        }
         // The layer's own bias.
         if layer.kind != .matMul, layer.node.inputs.count >= 3, let b = layer.node.inputs[2] {
             guard let t = b.initializer else { return .failure(SkipReason("bias '\(b.name)' is not an initializer")) }
@@ -125,8 +140,9 @@ struct ChannelPruner {
             }
         }
         let y = layer.node.outputs[0]
-        let rank: Int? = layer.kind == .conv ? layer.dims.count : layer.kind == .gemm ? 2 : y.type?.tensorShape?.rank
-        var work = [Carried(value: y, fromEnd: layer.kind == .conv ? 1 - layer.dims.count : -1, rank: rank, flattened: false)]
+        let convolution = layer.kind == .conv || layer.kind == .convTranspose
+        let rank: Int? = convolution ? layer.dims.count : layer.kind == .gemm ? 2 : y.type?.tensorShape?.rank
+        var work = [Carried(value: y, fromEnd: convolution ? 1 - layer.dims.count : -1, rank: rank, flattened: false)]
         var consumers: [Node] = []
         var blocks: [Int?] = []
         var seen = Set<ObjectIdentifier>()
@@ -149,6 +165,36 @@ struct ChannelPruner {
         }
         if !dryRun { try apply(edits, channels: o, kept: kept) }
         return .success(Outcome(kept: kept, before: o, consumers: consumers, blocks: blocks))
+    }
+
+    /// Why `layer`'s output channels cannot be removed at all, or nil: grouped Conv and
+    /// ConvTranspose (removing channels would unbalance the groups) and MatMul with a weight that
+    /// is not 2-D.
+    static func unsupported(_ layer: PrunableLayer) -> SkipReason? {
+        switch layer.kind {
+        case .conv, .convTranspose:
+            return layer.group == 1 ? nil : SkipReason("grouped \(layer.kind.rawValue) (group \(layer.group)) is not channel-pruned")
+        case .gemm:
+            return layer.dims.count == 2 ? nil : SkipReason("Gemm weight of rank \(layer.dims.count) is not channel-pruned")
+        case .matMul:
+            return layer.dims.count == 2 ? nil : SkipReason("MatMul weight of rank \(layer.dims.count) is not channel-pruned")
+        }
+    }
+
+    /// The L1 norm (sum of |w|) or the squared L2 norm of each output channel of a row-major
+    /// weight: the elements whose index along `axis` is that channel (`W[o, ...]` of a Conv,
+    /// `W[:, o, ...]` of a ConvTranspose, a column of a `[K, N]` Gemm weight). Squared L2 ranks
+    /// like L2. Summed in Double, in storage order.
+    static func outputChannelNorms(_ w: [Float], dims: [Int], axis: Int, norm: ChannelNorm) -> [Double] {
+        guard axis >= 0, axis < dims.count else { return [] }
+        let len = dims[axis], inner = dims[(axis + 1)...].reduce(1, *)
+        var norms = [Double](repeating: 0, count: len)
+        guard len > 0, inner > 0 else { return norms }
+        for (i, v) in w.enumerated() {
+            let x = Double(v)
+            norms[(i / inner) % len] += norm == .l1 ? abs(x) : x * x
+        }
+        return norms
     }
 
     /// Follows the channels of `c` into node `u` (input `index`).
@@ -212,7 +258,7 @@ struct ChannelPruner {
         case "Conv", "ConvTranspose":
             guard index == 0, axisOne() else { return .failure(SkipReason("channels enter \(u.label) at input \(index) or not on axis 1")) }
             let group = u.attribute("group")?.int ?? 1
-            guard group == 1 else { return .failure(SkipReason("the next layer \(u.label) is a grouped Conv (group \(group))")) }
+            guard group == 1 else { return .failure(SkipReason("the next layer \(u.label) is a grouped \(op) (group \(group))")) }
             switch constant(u.inputs.count > 1 ? u.inputs[1] : nil, what: "weight") {
             case .failure(let r): return .failure(r)
             case .success(let (v, dims)):
@@ -268,6 +314,9 @@ struct ChannelPruner {
                 }
                 tt.shape = shape
                 v.type?.kind = .tensor(tt)
+            case .attribute(let node, let name, let ints):
+                guard let i = node.attributes.firstIndex(where: { $0.name == name }) else { continue }
+                node.attributes[i].value = .ints(ints)
             }
         }
     }

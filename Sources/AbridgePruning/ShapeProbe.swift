@@ -30,9 +30,10 @@ final class ShapeProbe: ExecutionObserver {
         t.storage.base.initializeMemory(as: UInt8.self, repeating: 0, count: t.storage.byteCount)
     }
 
-    /// Multiply-accumulates per sample of one layer with `weightCount` (non-zero) weights: each
-    /// weight is used once per output position (Conv: output H·W; ConvTranspose: input H·W;
-    /// Gemm/MatMul: output rows).
+    /// The positions per sample at which each weight of a layer is used once, so that its
+    /// multiply-accumulates are positions × weights (dense or non-zero): Conv, output H·W
+    /// (`H'W' · M · C/group · kH·kW`); ConvTranspose, input H·W (every input element meets each
+    /// of its `M/group · kH·kW` weights: `HW · C · M/group · kH·kW`); Gemm/MatMul, output rows.
     static func positions(of layer: PrunableLayer, shapes: [ObjectIdentifier: [Int]]) -> Int? {
         let node = layer.node
         switch layer.kind {

@@ -119,4 +119,90 @@ import Testing
         let r = try #require(records.first)
         #expect(r.relativeErrorAfter < r.relativeErrorBefore)
     }
+
+    @Test func convTransposeNormsRunOverAxisOne() {
+        // W [C = 2, M = 3, 1, 2]: channel o's weights are W[0, o, 0, :] and W[1, o, 0, :].
+        let w: [Float] = [1, -2, 0, 3, 0.5, 0.5,
+                          -1, 1, 2, 2, 0, -4]
+        #expect(ChannelPruner.outputChannelNorms(w, dims: [2, 3, 1, 2], axis: 1, norm: .l1) == [5, 7, 5])
+        #expect(ChannelPruner.outputChannelNorms(w, dims: [2, 3, 1, 2], axis: 1, norm: .l2) == [7, 17, 16.5])
+        let (sliced, newDims) = ChannelPruner.slice(w, dims: [2, 3, 1, 2], axis: 1, keep: [1])
+        #expect(newDims == [2, 1, 1, 2])
+        #expect(sliced == [0, 3, 2, 2])
+    }
+
+    /// x [1,2,3,3] -> ConvTranspose(W [2,4,2,2], stride 2, bias) -> BatchNormalization -> Relu ->
+    /// Conv(1x1, 3 filters) -> y [1,3,6,6]. ConvTranspose channels 1 and 3 have zero weights and
+    /// bias and a negative BN shift, so Relu zeroes them: removing them must not change y.
+    static func convTransposeBNReluConv(group: Int = 1, outputShape: [Int64]? = nil) -> (Model, Value, Value) {
+        let b = GraphBuilder()
+        let x = b.input("x", [1, 2, 3, 3])
+        let perGroup = 4 / group
+        var w1 = pseudoRandom(2 * perGroup * 4, seed: 3)
+        if group == 1 { for c in 0..<2 { for o in [1, 3] { for i in 0..<4 { w1[(c * 4 + o) * 4 + i] = 0 } } } }
+        let w1v = b.constant("wt", w1, [2, perGroup, 2, 2])
+        var attributes = [Attribute(name: "strides", value: .ints([2, 2])), Attribute(name: "group", value: .int(Int64(group)))]
+        if let outputShape { attributes.append(Attribute(name: "output_shape", value: .ints(outputShape))) }
+        let t = b.node("ConvTranspose", "up", [x, w1v, b.constant("bt", [0.2, 0, -0.1, 0], [4])], attributes: attributes)
+        let bn = b.node("BatchNormalization", "bn", [t, b.constant("gamma", [1, 2, 0.5, 1], [4]), b.constant("beta", [0.5, -1, 0.2, -1], [4]),
+                                                    b.constant("mean", [0, 0, 0.1, 0], [4]), b.constant("var", [1, 1, 2, 1], [4])])
+        let r = b.node("Relu", "relu", [bn])
+        let w2 = b.constant("w2", pseudoRandom(3 * 4, seed: 6), [3, 4, 1, 1])
+        let y = b.node("Conv", "conv", [r, w2, b.constant("b2", [0, 1, 2], [3])])
+        return (b.model(output: y), w1v, w2)
+    }
+
+    @Test func convTransposeOutputChannelsFollowedDownstream() throws {
+        for outputShape in [nil, [6, 6], [1, 4, 6, 6]] as [[Int64]?] {
+            let (original, _, _) = Self.convTransposeBNReluConv(outputShape: outputShape)
+            let (model, wt, w2) = Self.convTransposeBNReluConv(outputShape: outputShape)
+            var o = PruningOptions()
+            o.pattern = .channels
+            o.sparsity = 0.5
+            let report = try Pruner(options: o).prune(model)
+            let g = try #require(model.graph)
+            #expect(dims(wt) == [2, 2, 2, 2])
+            #expect(dims(w2) == [3, 2, 1, 1])
+            for name in ["bt", "gamma", "beta", "mean", "var"] {
+                #expect(dims(g.initializers.first { $0.name == name }) == [2], "\(name)")
+            }
+            #expect(try floats(g.initializers.first { $0.name == "bt" }) == [0.2, -0.1])
+            let up = try #require(report.layers.first { $0.node == "up" })
+            #expect(up.status == "pruned" && up.outputChannelsRemoved == 2)
+            #expect(up.shapeBefore == [2, 4, 2, 2] && up.shapeAfter == [2, 2, 2, 2])
+            // MACs of a ConvTranspose: input positions (3·3) × C × M × kH × kW.
+            #expect(up.macsBefore == 9 * 2 * 4 * 4 && up.macsAfter == 9 * 2 * 2 * 4)
+            let conv = try #require(report.layers.first { $0.node == "conv" })
+            #expect(conv.macsBefore == 36 * 12 && conv.macsAfter == 36 * 6)
+            let node = try #require(g.nodes.first { $0.name == "up" })
+            if outputShape?.count == 4 { #expect(node.attribute("output_shape")?.ints == [1, 2, 6, 6]) }
+            else { #expect(node.attribute("output_shape")?.ints == outputShape) }
+            let x = RuntimeTensor(floats: pseudoRandom(18, seed: 13), shape: [1, 2, 3, 3])
+            let a = try run(original, ["x": x]), p = try run(model, ["x": x])
+            #expect(a.count == 3 * 36 && a.count == p.count)
+            for (u, v) in zip(a, p) { #expect(abs(u - v) < 1e-5) }
+        }
+    }
+
+    @Test func groupedConvTransposeIsSkippedWithReason() throws {
+        let (model, wt, w2) = Self.convTransposeBNReluConv(group: 2)
+        var o = PruningOptions()
+        o.pattern = .channels
+        o.sparsity = 0.5
+        let report = try Pruner(options: o).prune(model)
+        #expect(dims(wt) == [2, 2, 2, 2])
+        #expect(dims(w2) == [3, 4, 1, 1])
+        let up = try #require(report.layers.first { $0.node == "up" })
+        #expect(up.status == "skipped" && up.reason?.contains("group 2") == true)
+    }
+
+    @Test func convTransposeOutputShapeWithOtherChannelCountIsSkipped() throws {
+        let (model, wt, _) = Self.convTransposeBNReluConv(outputShape: [1, 5, 6, 6])
+        var o = PruningOptions()
+        o.pattern = .channels
+        o.sparsity = 0.5
+        let report = try Pruner(options: o).prune(model)
+        #expect(dims(wt) == [2, 4, 2, 2])
+        #expect(report.layers.first { $0.node == "up" }?.reason?.contains("output_shape") == true)
+    }
 }

@@ -296,3 +296,133 @@ def test_sparse_initializer_round_trip_and_run(abridge, tmp_path, layout):
     theirs = ort.InferenceSession(str(src), providers=["CPUExecutionProvider"]).run(None, {"x": x})[0]
     np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(theirs, x @ w.T, rtol=1e-5, atol=1e-6)
+
+
+def decoder_model(group=1, c_in=3, c1=8, m=6, c_out=4):
+    """x [n, 3, 8, 8] -> Conv(8, 3x3) -> Relu -> ConvTranspose(M = 6, 4x4, stride 2, pads 1, bias,
+    `group`) -> BatchNormalization -> Relu -> Conv(4, 3x3) -> y [n, 4, 16, 16]; seeded weights."""
+    rng = np.random.default_rng(7)
+
+    def init(name, *shape, scale=0.5):
+        return numpy_helper.from_array((scale * rng.standard_normal(shape)).astype(np.float32), name)
+
+    inits = [init("w1", c1, c_in, 3, 3), init("b1", c1),
+             init("wt", c1, m // group, 4, 4), init("bt", m),
+             numpy_helper.from_array((1 + 0.2 * rng.standard_normal(m)).astype(np.float32), "gamma"),
+             init("beta", m, scale=0.1), init("mean", m, scale=0.1),
+             numpy_helper.from_array((0.5 + rng.random(m)).astype(np.float32), "var"),
+             init("w2", c_out, m, 3, 3), init("b2", c_out)]
+    nodes = [helper.make_node("Conv", ["x", "w1", "b1"], ["h1"], "conv1", pads=[1, 1, 1, 1]),
+             helper.make_node("Relu", ["h1"], ["r1"], "relu1"),
+             helper.make_node("ConvTranspose", ["r1", "wt", "bt"], ["t"], "up", strides=[2, 2], pads=[1, 1, 1, 1], group=group),
+             helper.make_node("BatchNormalization", ["t", "gamma", "beta", "mean", "var"], ["n"], "bn"),
+             helper.make_node("Relu", ["n"], ["r2"], "relu2"),
+             helper.make_node("Conv", ["r2", "w2", "b2"], ["y"], "conv2", pads=[1, 1, 1, 1])]
+    g = helper.make_graph(nodes, "decoder", [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, ["n", c_in, 8, 8])],
+                          [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, ["n", c_out, 16, 16])], inits)
+    model = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.checker.check_model(model, full_check=True)
+    return model
+
+
+def kept_along(pruned, original, axis):
+    """Indices along `axis` of `original` that `pruned` kept (matched by their values)."""
+    p, o = np.moveaxis(pruned, axis, 0), np.moveaxis(original, axis, 0)
+    kept = [next(j for j in range(len(o)) if np.array_equal(o[j], p[i])) for i in range(len(p))]
+    assert kept == sorted(kept) and len(set(kept)) == len(kept)
+    return kept
+
+
+def ort_run(model_or_path, x):
+    src = model_or_path.SerializeToString() if isinstance(model_or_path, onnx.ModelProto) else str(model_or_path)
+    return ort.InferenceSession(src, providers=["CPUExecutionProvider"]).run(None, {"x": x})[0]
+
+
+def prune_decoder(abridge, tmp_path, name, *args, group=1):
+    src = tmp_path / "decoder.onnx"
+    onnx.save(decoder_model(group), str(src))
+    out = tmp_path / name
+    p = abridge("prune", src, "-o", out, "--force", "--json", "--pattern", "channels", "--sparsity", "0.5", *args)
+    assert p.returncode == 0, p.stderr
+    return onnx.load(str(src)), out, json.loads(p.stdout)["report"]
+
+
+@pytest.mark.parametrize("calibrated", [False, True], ids=["plain", "calibrated"])
+def test_conv_transpose_channels_pruned_and_followed(abridge, tmp_path, calibrated):
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((64, 3, 8, 8)).astype(np.float32)
+    args = []
+    if calibrated:
+        np.savez(tmp_path / "calib.npz", x=x)
+        args = ["--calibration", tmp_path / "calib.npz"]
+    original, out, report = prune_decoder(abridge, tmp_path, "p.onnx", *args)
+    pruned = check(out)   # full_check: channel pruning writes dense initializers only
+    w0, w = dense_weights(original), dense_weights(pruned)
+    assert w["wt"].shape == (4, 3, 4, 4)    # [C, M, k, k]: C halved by conv1's pruning, M 6 -> 3
+    for name in ("bt", "gamma", "beta", "mean", "var"):
+        assert w[name].shape == (3,), name
+    assert w["w2"].shape == (4, 3, 3, 3)
+    assert w["w1"].shape == (4, 3, 3, 3)
+    layers = {l["node"]: l for l in report["layers"]}
+    up = layers["up"]
+    assert up["status"] == "pruned" and up["outputChannelsRemoved"] == 3
+    assert up["shapeBefore"] == [8, 6, 4, 4] and up["shapeAfter"] == [4, 3, 4, 4]
+    # MACs of a ConvTranspose: input positions (8 x 8) x C x M x kH x kW.
+    assert up["macsBefore"] == 64 * 8 * 6 * 16 and up["macsAfter"] == 64 * 4 * 3 * 16
+    assert layers["conv2"]["macsBefore"] == 256 * 4 * 6 * 9 and layers["conv2"]["macsAfter"] == 256 * 4 * 3 * 9
+    assert "graph output" in layers["conv2"]["reason"]
+
+    # BatchNormalization and the ConvTranspose are not refit: their values identify the kept channels.
+    kept_t = kept_along(w["gamma"], w0["gamma"], 0)
+    kept1 = kept_along(w["wt"], w0["wt"][:, kept_t], 0)
+    if not calibrated:
+        np.testing.assert_array_equal(w["w1"], w0["w1"][kept1])
+        np.testing.assert_array_equal(w["b1"], w0["b1"][kept1])
+        # The removed channels have the smallest L1 norms of W[:, o] (after conv1's pruning).
+        norms = np.abs(w0["wt"][kept1]).sum(axis=(0, 2, 3))
+        assert sorted(kept_t) == sorted(np.argsort(norms, kind="stable")[3:].tolist())
+    np.testing.assert_array_equal(w["wt"], w0["wt"][kept1][:, kept_t])
+    for name in ("bt", "beta", "mean", "var"):
+        np.testing.assert_array_equal(w[name], w0[name][kept_t], err_msg=name)
+
+    y_pruned = ort_run(out, x[:8])
+    assert y_pruned.shape == (8, 4, 16, 16) and np.isfinite(y_pruned).all()
+    if not calibrated:
+        # Oracle: the original with the removed channels' consumers zeroed (the ConvTranspose's
+        # input rows for conv1's removed channels, conv2's input columns for the removed
+        # ConvTranspose channels) computes the same function.
+        zeroed = onnx.ModelProto()
+        zeroed.CopyFrom(original)
+        removed1 = [c for c in range(8) if c not in kept1]
+        removed_t = [c for c in range(6) if c not in kept_t]
+        for t in zeroed.graph.initializer:
+            a = numpy_helper.to_array(t).copy()
+            if t.name == "wt":
+                a[removed1] = 0
+            elif t.name == "w2":
+                a[:, removed_t] = 0
+            else:
+                continue
+            t.CopyFrom(numpy_helper.from_array(a, t.name))
+        np.testing.assert_allclose(y_pruned, ort_run(zeroed, x[:8]), rtol=1e-5, atol=1e-5)
+    else:
+        assert report["selection"] == "reconstruction"
+        assert up["selection"] == "reconstruction of conv2"
+        refits = {r["node"]: r for r in report["refits"]}
+        assert refits["conv2"]["relativeErrorAfter"] < refits["conv2"]["relativeErrorBefore"]
+        assert "not a plain matrix product" in refits["up"]["skipped"]
+        # The refit pruned model is closer to the original than pruning by norm alone.
+        _, plain, _ = prune_decoder(abridge, tmp_path, "plain.onnx")
+        y0 = ort_run(original, x)
+        err = lambda path: np.linalg.norm(ort_run(path, x) - y0) / np.linalg.norm(y0)
+        assert err(out) < err(plain)
+
+
+def test_grouped_conv_transpose_channels_skipped(abridge, tmp_path):
+    original, out, report = prune_decoder(abridge, tmp_path, "g.onnx", group=2)
+    layers = {l["node"]: l for l in report["layers"]}
+    assert layers["up"]["status"] == "skipped" and "group" in layers["up"]["reason"]
+    assert "group" in layers["conv1"]["reason"]   # its consumer is the grouped ConvTranspose
+    pruned = check(out)
+    assert dense_weights(pruned)["wt"].shape == (8, 3, 4, 4)
