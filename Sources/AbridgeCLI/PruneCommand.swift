@@ -17,7 +17,7 @@ struct PruneCommand: ParsableCommand {
         commandName: "prune",
         abstract: "Prune the weights of Conv, ConvTranspose, Gemm and MatMul layers (unstructured, N:M or whole channels).",
         discussion: """
-            --pattern unstructured removes the smallest weights (--sparsity per layer, or one threshold with --scope global); \
+            --pattern unstructured removes the smallest weights (--sparsity per layer, one threshold with --scope global, or per output channel with --scope output, best for transformers); \
             N:M (such as 2:4) keeps the N largest of every M consecutive weights along the reduction axis; channels \
             removes whole output channels (Conv and ConvTranspose with group 1, Gemm, MatMul with a 2-D weight) and the \
             matching inputs downstream, so the weights really shrink; a layer whose channels reach a residual Add, a \
@@ -38,7 +38,7 @@ struct PruneCommand: ParsableCommand {
     @Option(name: .long, help: "Fraction of weights (unstructured) or output channels (channels) to remove, in [0, 1).")
     var sparsity: Double = 0.5
 
-    @Option(name: .long, help: "Threshold per layer (default) or one global threshold: layer, global.")
+    @Option(name: .long, help: "Unstructured: one threshold per layer (default), one for the whole model (global), or one per output channel (output: every output keeps the same share; best for transformers).")
     var scope: PruningScope = .layer
 
     @Option(name: .long, help: "Norm ranking output channels: l1 (default), l2.")

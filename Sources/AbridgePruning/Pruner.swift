@@ -97,7 +97,9 @@ public struct Pruner {
         switch options.pattern {
         case .unstructured:
             let weights = try layers.map { try PrunableLayer.floats(of: $0.weight) }
-            let keeps = MagnitudeMask.unstructured(weights, sparsity: options.sparsity, global: options.scope == .global)
+            let keeps = options.scope == .output
+                ? zip(layers, weights).map { l, w in MagnitudeMask.perOutput(w, dims: l.dims, outputAxis: l.outputAxis ?? 0, sparsity: options.sparsity) }
+                : MagnitudeMask.unstructured(weights, sparsity: options.sparsity, global: options.scope == .global)
             for (i, l) in layers.enumerated() {
                 let w = zip(weights[i], keeps[i]).map { $1 ? $0 : 0 }
                 PrunableLayer.store(w, dims: l.dims, in: l.weight)

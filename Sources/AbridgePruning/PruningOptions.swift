@@ -37,8 +37,10 @@ public enum PruningPattern: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Whether one magnitude threshold is chosen per layer or across all prunable weights.
-public enum PruningScope: String, Sendable, CaseIterable { case layer, global }
+/// Which weights share one magnitude threshold in unstructured pruning: each layer (`layer`,
+/// the default), all prunable weights (`global`), or each output channel of each layer
+/// (`output`: every output keeps the same share of its inputs; much better on transformers).
+public enum PruningScope: String, Sendable, CaseIterable { case layer, global, output }
 
 /// The norm ranking output channels.
 public enum ChannelNorm: String, Sendable, CaseIterable { case l1, l2 }

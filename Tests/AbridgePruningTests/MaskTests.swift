@@ -45,6 +45,18 @@ import Testing
         #expect(keeps[1] == [true, true, true, true])
     }
 
+    @Test func perOutputPrunesEachColumnOfKxN() {
+        // W [K=4, N=2] row-major: column 0 = [1, -8, 3, 0.5], column 1 = [100, 200, -300, 400].
+        // 50% per output: column 0 loses 0.5 and 1; column 1 loses 100 and 200 (a per-layer
+        // threshold would instead empty column 0 but for -8).
+        let w: [Float] = [1, 100, -8, 200, 3, -300, 0.5, 400]
+        let keep = MagnitudeMask.perOutput(w, dims: [4, 2], outputAxis: 1, sparsity: 0.5)
+        #expect(keep == [false, false, true, false, true, true, false, true])
+        // Conv [M=2, C=1, 1, 2]: output channel 0 = [3, -1], channel 1 = [0.1, 0.2].
+        let c = MagnitudeMask.perOutput([3, -1, 0.1, 0.2], dims: [2, 1, 1, 2], outputAxis: 0, sparsity: 0.5)
+        #expect(c == [true, false, false, true])
+    }
+
     @Test func exactCountWithTies() {
         let keeps = MagnitudeMask.unstructured([[1, 1, 1, 1, 1]], sparsity: 0.4, global: false)
         #expect(keeps[0].filter { !$0 }.count == 2)
