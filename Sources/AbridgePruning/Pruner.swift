@@ -94,6 +94,7 @@ public struct Pruner {
         var removedChannels: [ObjectIdentifier: Int] = [:]
         var selections: [ObjectIdentifier: String] = [:]
         var refitDone = Set<ObjectIdentifier>()
+        var progressShown = false   // one progress sequence per run: the interleaved one, or the refits
         switch options.pattern {
         case .unstructured:
             let weights = try layers.map { try PrunableLayer.floats(of: $0.weight) }
@@ -129,7 +130,9 @@ public struct Pruner {
                 nodeMap = Dictionary(uniqueKeysWithValues: zip(graph.nodes, origGraph.nodes).map { (ObjectIdentifier($0), $1) })
             }
             for (i, l0) in layers.enumerated() {
-                defer { if selector != nil { progress?("selecting channels and refitting", i + 1, layers.count) } }
+                defer {
+                    if selector != nil { progressShown = true; progress?("selecting channels and refitting", i + 1, layers.count) }
+                }
                 let (fresh, why) = PrunableLayer.classify(l0.node)
                 guard let l = fresh else { skipped.append((l0.node, why ?? "no longer prunable")); continue }
                 var keep: [Int]? = nil
@@ -182,7 +185,7 @@ public struct Pruner {
                                            mask: masks[ObjectIdentifier(node)]))
             }
             let recovery = LayerRecovery(ridge: options.ridge, batchSize: options.batchSize, limit: options.calibrationLimit, logger: logger)
-            let interleaved = !refitDone.isEmpty
+            let interleaved = progressShown
             report.refits += try recovery.refit(targets, pruned: model, original: original, data: calibration) {
                 if !interleaved { progress?("refitting layers", $0, $1) }
             }
