@@ -94,6 +94,7 @@ public struct Pruner {
         var removedChannels: [ObjectIdentifier: Int] = [:]
         var selections: [ObjectIdentifier: String] = [:]
         var refitDone = Set<ObjectIdentifier>()
+        var consumers = Set<ObjectIdentifier>()   // channel pruning: layers that lost input channels
         var progressShown = false   // one progress sequence per run: the interleaved one, or the refits
         switch options.pattern {
         case .unstructured:
@@ -159,6 +160,7 @@ public struct Pruner {
                     removedChannels[ObjectIdentifier(l.node)] = outcome.before - outcome.kept.count
                     touched.append(l.node)
                     touched.append(contentsOf: outcome.consumers)
+                    consumers.formUnion(outcome.consumers.map(ObjectIdentifier.init))
                     if let pending, let selector {
                         report.refits.append(selector.refit(pending, kept: outcome.kept))
                         refitDone.insert(ObjectIdentifier(pending.target.node))
@@ -175,7 +177,14 @@ public struct Pruner {
         if let calibration, let original, let origGraph = original.graph {
             let nodeMap = Dictionary(uniqueKeysWithValues: zip(graph.nodes, origGraph.nodes).map { (ObjectIdentifier($0), $1) })
             var targets: [RefitTarget] = []
-            for node in touched where !refitDone.contains(ObjectIdentifier(node)) {
+            // A layer that only lost output channels and reads a graph input computes exactly the
+            // original's kept outputs: nothing to refit.
+            let graphInputs = Set(graph.inputs.map(ObjectIdentifier.init))
+            func unchanged(_ n: Node) -> Bool {
+                options.pattern == .channels && !consumers.contains(ObjectIdentifier(n))
+                    && n.inputs.first.flatMap { $0 }.map { graphInputs.contains(ObjectIdentifier($0)) } == true
+            }
+            for node in touched where !refitDone.contains(ObjectIdentifier(node)) && !unchanged(node) {
                 guard let on = nodeMap[ObjectIdentifier(node)], let (layer, _) = Optional(PrunableLayer.classify(node)), let l = layer, let mat = l.matrix else {
                     report.refits.append(RefitRecord(node: node.name ?? node.label, rows: 0, inputs: 0, lambda: 0, relativeErrorBefore: 0,
                                                      relativeErrorAfter: 0, skipped: "not a plain matrix product (ConvTranspose, grouped Conv or batched MatMul)", warning: nil))
