@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 
 /// The `abridge` command: subcommands for inspecting, converting, running and compressing ONNX
@@ -9,6 +10,26 @@ public struct AbridgeCommand: ParsableCommand {
         version: AbridgeVersion.string,
         subcommands: [InspectCommand.self, ConvertCommand.self, RunCommand.self, QuantizeCommand.self, CompareCommand.self, PruneCommand.self])
     public init() {}
+
+    /// Parses the command line, runs the command and exits. Like `main()`, but a usage error
+    /// reads like every other error (`abridge: error: ...`, then the usage), on standard error
+    /// with exit status 64; help and version go to standard output with status 0.
+    public static func runMain() -> Never {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            exit()
+        } catch let e as ExitCode {
+            exit(withError: e)   // the command already printed its message
+        } catch {
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }
+            var text = fullMessage(for: error)
+            if text.hasPrefix("Error: ") { text.removeFirst("Error: ".count) }
+            FileHandle.standardError.write(Data(("abridge: error: " + text + (text.hasSuffix("\n") ? "" : "\n")).utf8))
+            Foundation.exit(code.rawValue)
+        }
+    }
 }
 
 /// The version printed by `abridge --version`.

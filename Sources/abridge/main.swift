@@ -1,2 +1,2 @@
 import AbridgeCLI
-AbridgeCommand.main()
+AbridgeCommand.runMain()
