@@ -566,3 +566,15 @@ def test_external_data_name_with_folder_refused(abridge, tmp_path, good_model, n
     assert sorted(x.name for x in out_dir.iterdir()) == ["sub"]
     assert list((out_dir / "sub").iterdir()) == []
     assert not (tmp_path / "w.data").exists()
+
+
+@pytest.mark.parametrize("args", [["prune", "MODEL"], ["prune", "MODEL", "-o", "OUT", "--sparsity", "2"],
+                                  ["quantize", "MODEL", "-o", "OUT", "--method", "magic"], ["frobnicate"]])
+def test_usage_errors_read_like_other_errors(abridge, tmp_path, good_model, args):
+    args = [str(good_model) if a == "MODEL" else str(tmp_path / "out.onnx") if a == "OUT" else a for a in args]
+    p = abridge(*args)
+    assert p.returncode == 64, p.stderr
+    assert p.stderr.startswith("abridge: error: "), p.stderr
+    assert "Usage: abridge" in p.stderr
+    assert p.stdout == ""
+    assert not (tmp_path / "out.onnx").exists()
