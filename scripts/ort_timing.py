@@ -93,8 +93,8 @@ def main():
         return 0
     if not (args.models and args.single and args.batch):
         p.error("--models, --single and --batch are required")
-    single = dict(np.load(args.single))
-    batch = dict(np.load(args.batch))
+    single_raw = dict(np.load(args.single))
+    batch_raw = dict(np.load(args.batch))
     zones, reason = rapl_zones()
     result = {
         "onnxruntime_version": ort.__version__,
@@ -111,6 +111,7 @@ def main():
         options.log_severity_level = 3
         try:
             session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+            single, batch = conformed(session, single_raw), conformed(session, batch_raw)
             for _ in range(args.warmup):
                 session.run(None, single)
             before = read_energy(zones) if zones else None
@@ -133,6 +134,20 @@ def main():
         result["models"].append({"latency_s": latency, "throughput_s": throughput, "energy_uj": energy})
     json.dump(result, sys.stdout)
     return 0
+
+
+FLOAT_TYPES = {"tensor(float16)": "float16", "tensor(float)": "float32", "tensor(double)": "float64"}
+
+
+def conformed(session, feed):
+    """The feed with floating-point arrays cast to each input's floating-point type (a float16
+    model compared with its float32 original gets float16 feeds)."""
+    out = dict(feed)
+    for i in session.get_inputs():
+        want = FLOAT_TYPES.get(i.type)
+        if want is not None and i.name in out and out[i.name].dtype != want and out[i.name].dtype.kind == "f":
+            out[i.name] = out[i.name].astype(want)
+    return out
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .long, help: "Lower the IR version to at most N (for runtimes that refuse newer files).")
     var maxIrVersion: Int64?
 
-    @Option(name: .long, help: "Graph passes to run, comma-separated: \(PassManager.all.map(\.name).joined(separator: ", ")).")
+    @Option(name: .long, help: "Graph passes to run, comma-separated: \((PassManager.all + PassManager.extra).map(\.name).joined(separator: ", ")).")
     var passes: String?
 
     @Flag(name: .long, help: "Replace an existing output file.")

@@ -32,11 +32,15 @@ public enum PassManager {
         [InferShapesPass(), DensifySparseWeightsPass(), EliminateIdentityPass(), FoldBatchNormPass(), FoldConstantsPass(), EliminateDeadNodesPass()]
     }
 
+    /// Passes not run by default, available by name (`upcast-float16`).
+    public static var extra: [GraphPass] { [UpcastFloat16Pass()] }
+
     /// The passes with these names.
     /// - Throws: `PassError.unknownPass`.
     public static func passes(named names: [String]) throws -> [GraphPass] {
-        try names.map { n in
-            guard let p = all.first(where: { $0.name == n }) else { throw PassError.unknownPass(n, available: all.map(\.name)) }
+        let known = all + extra
+        return try names.map { n in
+            guard let p = known.first(where: { $0.name == n }) else { throw PassError.unknownPass(n, available: known.map(\.name)) }
             return p
         }
     }

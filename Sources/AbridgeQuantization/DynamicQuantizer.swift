@@ -24,7 +24,9 @@ public struct DynamicQuantizer {
         // value_info entries the input had (the inferred ones would only grow it).
         let declared = model.allGraphs.map { g in (g, Set(g.valueInfo.map(ObjectIdentifier.init))) }
         defer { for (g, keep) in declared { g.valueInfo.removeAll { !keep.contains(ObjectIdentifier($0)) } } }
-        let passes = try PassManager.run(PassManager.all, on: model)
+        // A float16 model is computed in float32 with Casts at its float16 inputs and outputs.
+        let upcast = try UpcastFloat16Pass().run(on: model)
+        let passes = (upcast ? ["upcast-float16"] : []) + (try PassManager.run(PassManager.all, on: model))
         var plan = QuantizationPlan(activationType: .uint8, weightType: .int8, perChannel: options.perChannel,
                                     symmetricActivations: false, method: "dynamic", calibrationSamples: 0)
         let names = NameAllocator(model: model)

@@ -67,7 +67,7 @@ struct QuantizationTargets {
         func keep(_ reason: String) -> ComputeNode? { kept.append(.init(node: label, tensor: nil, reason: reason)); return nil }
         switch node.opType {
         case _ where node.inputs.dropFirst().first??.initializer.map({ [.float16, .bfloat16].contains($0.elementType) }) == true:
-            throw QuantizationError.unsupported("\(label): its weight is \(node.inputs[1]?.initializer?.elementType.name ?? "?"); float16 and bfloat16 models are not quantized yet (convert the model to float32 first)")
+            throw QuantizationError.unsupported("\(label): its weight is \(node.inputs[1]?.initializer?.elementType.name ?? "?"); bfloat16 models are not quantized yet (convert the model to float32 first)")
         case "Conv", "ConvTranspose":
             guard node.inputs.count >= 2, let w = isFloatWeight(node.inputs[1]) else { return keep("weight is not a float initializer") }
             guard w.dims.count >= 3 else { return keep("weight rank \(w.dims.count) is unsupported") }

@@ -50,7 +50,9 @@ public struct Quantizer {
         // value_info entries the input had (the inferred ones would only grow it).
         let declared = model.allGraphs.map { g in (g, Set(g.valueInfo.map(ObjectIdentifier.init))) }
         defer { for (g, keep) in declared { g.valueInfo.removeAll { !keep.contains(ObjectIdentifier($0)) } } }
-        let passes = try PassManager.run(PassManager.all, on: model)
+        // A float16 model is computed in float32 with Casts at its float16 inputs and outputs.
+        let upcast = try UpcastFloat16Pass().run(on: model)
+        let passes = (upcast ? ["upcast-float16"] : []) + (try PassManager.run(PassManager.all, on: model))
         let targets = try QuantizationTargets(model: model, options: options)
         var plan = QuantizationPlan(activationType: options.activationType, weightType: options.weightType,
                                     perChannel: options.perChannel, symmetricActivations: options.symmetricActivations,

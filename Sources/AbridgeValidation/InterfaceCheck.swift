@@ -2,7 +2,8 @@ import AbridgeIR
 import AbridgeRuntime
 
 /// Checks that two models take the same inputs and give the same outputs: the same names, and
-/// where both declare them the same element types and ranks.
+/// where both declare them the same element types and ranks. Floating-point types may differ
+/// (a float16 model against its float32 original): feeds are converted to each model's type.
 enum InterfaceCheck {
     /// - Throws: `ComparisonError.mismatchedModels` naming every difference.
     static func check(original a: InferenceSession, converted b: InferenceSession) throws {
@@ -22,7 +23,8 @@ enum InterfaceCheck {
         for v in x {
             guard let w = byName[v.name] else { continue }
             let (tv, tw) = (v.type?.tensorElementType, w.type?.tensorElementType)
-            if let tv, let tw, tv != tw {
+            let floating: Set<DataType> = [.float16, .float, .double]
+            if let tv, let tw, tv != tw, !(floating.contains(tv) && floating.contains(tw)) {
                 problems.append("\(what.dropLast()) '\(v.name)' is \(tv.shortName) in the original but \(tw.shortName) in the converted")
             }
             if let sv = v.type?.tensorShape, let sw = w.type?.tensorShape, sv.rank != sw.rank {

@@ -62,13 +62,14 @@ public final class ModelComparison {
         var evaluator: TaskEvaluator?
         var taskEntry = ComparisonReport.TaskEntry(kind: .agreement, reason: "no labels: output agreement only", output: outputNames.first ?? "")
 
+        let typesB = DataSet.declaredTypes(of: b.requiredInputs)   // a float16 model gets float16 feeds
         var start = 0
         while start < n {
             let range = start..<Swift.min(n, start + evaluationBatch)
             let feed = try data.feed(range)
             recorder?.reset()
             let outA = try Self.run(a, feed, observer: recorder, data: dataPath, model: originalPath)
-            let outB = try Self.run(b, feed, observer: comparator, data: dataPath, model: convertedPath)
+            let outB = try Self.run(b, try DataSet.conformed(feed, to: typesB), observer: comparator, data: dataPath, model: convertedPath)
             var byName: [String: RuntimeValue] = [:]
             for (name, v) in outB { byName[name] = v }
             let labels = try data.labels(range)
@@ -165,7 +166,9 @@ public final class ModelComparison {
             let ta = try bench.measure(a, single: single, batch: batchFeed, meter: meter, unavailableReason: energy.reason ?? "") {
                 progress(ComparisonProgress(stage: "timing original", done: $0, total: $1))
             }
-            let tb = try bench.measure(b, single: single, batch: batchFeed, meter: meter, unavailableReason: energy.reason ?? "") {
+            let typesB = DataSet.declaredTypes(of: b.requiredInputs)
+            let tb = try bench.measure(b, single: try DataSet.conformed(single, to: typesB), batch: try DataSet.conformed(batchFeed, to: typesB),
+                                       meter: meter, unavailableReason: energy.reason ?? "") {
                 progress(ComparisonProgress(stage: "timing converted", done: $0, total: $1))
             }
             return TimingReport(runtime: "abridge", runtimeVersion: nil, threads: KernelThreads.count,

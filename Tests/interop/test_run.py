@@ -31,7 +31,7 @@ def test_run_sample_matches_onnxruntime(abridge, tmp_path):
 
 
 @pytest.mark.parametrize("array,needle", [
-    (np.zeros((2, 1, 8, 8), np.float64), "expected float32"),
+    (np.zeros((2, 1, 8, 8), np.int32), "expected float32"),
     (np.zeros((2, 1, 7, 8), np.float32), "dimension 2 differs"),
 ])
 def test_wrong_dtype_or_shape_names_the_input_and_both_types(abridge, tmp_path, array, needle):
@@ -39,6 +39,17 @@ def test_wrong_dtype_or_shape_names_the_input_and_both_types(abridge, tmp_path, 
     p = abridge("run", SAMPLES / "digits-cnn.onnx", "--inputs", tmp_path / "bad.npz")
     assert p.returncode == 65
     assert "input 'input'" in p.stderr and needle in p.stderr, p.stderr
+
+
+def test_float64_data_are_converted_to_a_float32_input(abridge, tmp_path):
+    # Floating-point data of another width are converted to the declared input type (numpy's
+    # default float64 arrays, float32 data for a float16 model): same outputs as float32 data.
+    data = np.load(SAMPLES / "digits-cnn.test.npz")
+    np.savez(tmp_path / "d64.npz", input=data["input"][:8].astype(np.float64))
+    p = abridge("run", SAMPLES / "digits-cnn.onnx", "--inputs", tmp_path / "d64.npz", "-o", tmp_path / "o.npz")
+    assert p.returncode == 0, p.stderr
+    ref = outputs(SAMPLES / "digits-cnn.onnx", {"input": data["input"][:8]})
+    np.testing.assert_allclose(np.load(tmp_path / "o.npz")["logits"], ref, rtol=1e-4, atol=1e-4)
 
 
 def test_missing_input_names_the_input(abridge, tmp_path):

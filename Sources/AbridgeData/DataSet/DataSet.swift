@@ -33,6 +33,9 @@ public final class DataSet {
     /// Declared rank of each input, when known: a sample of a stacked array whose rank is one
     /// more than the input's loses its sample axis (scalar or state inputs).
     var declaredRanks: [String: Int] = [:]
+    /// Declared element type of each input, when known: floating-point data of another
+    /// floating-point type are converted to it (float32 data for a float16 model).
+    var declaredTypes: [String: DataType] = [:]
 
     /// Number of samples.
     public var count: Int {
@@ -57,6 +60,7 @@ public final class DataSet {
         source = path
         inputNames = inputs.map(\.name)
         for v in inputs { if let r = v.type?.tensorShape?.rank { declaredRanks[v.name] = r } }
+        declaredTypes = Self.declaredTypes(of: inputs)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw DataError(.io, "no such file or folder", file: path)
@@ -106,6 +110,7 @@ public final class DataSet {
     public init(npyFiles: [String: String], inputs: [Value]) throws {
         source = npyFiles.values.sorted().joined(separator: ", ")
         inputNames = inputs.map(\.name)
+        declaredTypes = Self.declaredTypes(of: inputs)
         var tensors: [String: RuntimeTensor] = [:]
         for (name, file) in npyFiles {
             guard inputNames.contains(name) else {
@@ -123,9 +128,43 @@ public final class DataSet {
     }
 
     /// The feed for samples `range` (several only when `isBatchable`; for stacked data the
-    /// sample axis is kept, so a single sample has size 1 on axis 0).
+    /// sample axis is kept, so a single sample has size 1 on axis 0). Floating-point data are
+    /// converted to the input's declared floating-point type (float16, float32, float64).
     /// - Throws: `DataError` for unreadable sample files or missing inputs.
     public func feed(_ range: Range<Int>) throws -> [String: RuntimeValue] {
+        try Self.conformed(try storedFeed(range), to: declaredTypes)
+    }
+
+    /// The declared element type of each input that declares one.
+    public static func declaredTypes(of inputs: [Value]) -> [String: DataType] {
+        var out: [String: DataType] = [:]
+        for v in inputs { if let t = v.type?.tensorElementType { out[v.name] = t } }
+        return out
+    }
+
+    /// `feed` with floating-point tensors converted to the floating-point type `types` declares
+    /// for them (float16, float32, float64; rounding to nearest); everything else unchanged.
+    /// - Throws: `RuntimeError` when a tensor's data cannot be read.
+    public static func conformed(_ feed: [String: RuntimeValue], to types: [String: DataType]) throws -> [String: RuntimeValue] {
+        var out = feed
+        for (name, value) in feed {
+            guard let want = types[name], let t = value.tensor, t.dataType != want,
+                  convertible.contains(want), convertible.contains(t.dataType) else { continue }
+            switch want {
+            case .float16: out[name] = .tensor(RuntimeTensor(.float16, shape: t.shape, values: try t.floatValues().map { Float16($0) }))
+            case .double: out[name] = .tensor(RuntimeTensor(.double, shape: t.shape, values: try t.floatValues().map(Double.init)))   // exact from float16/32
+            default:
+                let x: [Float] = t.dataType == .double ? t.elements(as: Double.self).map { Float($0) } : try t.floatValues()
+                out[name] = .tensor(RuntimeTensor(floats: x, shape: t.shape))
+            }
+        }
+        return out
+    }
+
+    /// Floating-point types converted to the declared one (float16 <-> float32 <-> float64).
+    static let convertible: Set<DataType> = [.float16, .float, .double]
+
+    private func storedFeed(_ range: Range<Int>) throws -> [String: RuntimeValue] {
         switch storage {
         case .stacked(let tensors, _):
             var out: [String: RuntimeValue] = [:]
