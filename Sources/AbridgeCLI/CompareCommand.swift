@@ -82,9 +82,6 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let console = global.console
         try runReportingErrors(console) {
-            for path in [json, html].compactMap({ $0 }) where !force && FileManager.default.fileExists(atPath: path) {
-                throw CLIError(status: .cannotCreate, message: "\(path): file exists (use --force to replace it)")
-            }
             var options = ComparisonOptions()
             options.task = task == .auto ? nil : EvaluationTask(rawValue: task.rawValue)
             options.labelKey = labels ?? "labels"

@@ -120,6 +120,7 @@ enum OutputGuard {
                 throw CLIError(status: .cannotCreate, message: "\(output): would replace \(label) if the output needs external data; choose another output name or --external-data-name")
             }
         }
+        if outputs.contains(where: { $0.isEmpty }) { throw CLIError(status: .usage, message: "the output path is empty") }
         var seen: [String: String] = [:]
         for output in outputs {
             let key = identity(output)

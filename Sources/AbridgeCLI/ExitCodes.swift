@@ -56,7 +56,9 @@ enum ErrorReport {
             case .noCalibrationData: return .usage
             case .unsupported: return .unavailable
             }
-        case is PassError: return .dataError
+        case let e as PassError:
+            if case .unknownPass = e { return .usage }
+            return .dataError
         case let e as PruningError:
             switch e {
             case .invalidOption: return .usage

@@ -35,8 +35,8 @@ struct PruneCommand: ParsableCommand {
     @Option(name: .long, help: "unstructured (default), N:M (such as 2:4), or channels.")
     var pattern: String = "unstructured"
 
-    @Option(name: .long, help: "Fraction of weights (unstructured) or output channels (channels) to remove, in [0, 1).")
-    var sparsity: Double = 0.5
+    @Option(name: .long, help: "Fraction of weights (unstructured) or output channels (channels) to remove, in [0, 1) (default 0.5; N:M patterns fix it at 1 - N/M).")
+    var sparsity: Double?
 
     @Option(name: .long, help: "Unstructured: one threshold per layer (default), one for the whole model (global), or one per output channel (output: every output keeps the same share; best for transformers).")
     var scope: PruningScope = .layer
@@ -87,7 +87,7 @@ struct PruneCommand: ParsableCommand {
 
     func validate() throws {
         do { _ = try PruningPattern(parsing: pattern) } catch { throw ValidationError("\(error)") }
-        if case .nOfM = try? PruningPattern(parsing: pattern) {} else if !(0 <= sparsity && sparsity < 1) {
+        if case .nOfM = try? PruningPattern(parsing: pattern) {} else if let sparsity, !(0 <= sparsity && sparsity < 1) {
             throw ValidationError("--sparsity must be in [0, 1)")
         }
         if let sparseFormat, !["auto", "coo", "dense", "sparse"].contains(sparseFormat) {
@@ -109,7 +109,10 @@ struct PruneCommand: ParsableCommand {
             let inputs = graph.inputs.filter { !$0.isInitializer }
             var options = PruningOptions()
             options.pattern = try PruningPattern(parsing: pattern)
-            options.sparsity = sparsity
+            options.sparsity = sparsity ?? 0.5
+            if case .nOfM(let n, let mm) = options.pattern, let sparsity, abs(sparsity - (1 - Double(n) / Double(mm))) > 1e-9 {
+                console.status("note: --sparsity \(sparsity) is ignored: the \(n):\(mm) pattern removes \(1 - Double(n) / Double(mm)) of the weights")
+            }
             options.scope = scope
             options.norm = norm
             options.selection = selection
@@ -139,6 +142,9 @@ struct PruneCommand: ParsableCommand {
                                        fileBytesAfter: written.modelBytes, gzipBytesBefore: GzipSize.of(model), gzipBytesAfter: GzipSize.of(output))
             if let evalData, let a = predictionsBefore, let b = predictionsAfter {
                 summary.evalSamples = Swift.min(evalData.count, evalSize ?? evalData.count)
+                if let outside = PredictionEvaluation.labelsOutsideClasses(evalData.labels, classes: try PredictionEvaluation.classCount(m)), outside > 0 {
+                    console.status("warning: \(outside) labels of \(eval ?? "") are outside the output's class range; accuracy counts them as wrong")
+                }
                 summary.accuracyBefore = PredictionEvaluation.accuracy(a, labels: evalData.labels)
                 summary.accuracyAfter = PredictionEvaluation.accuracy(b, labels: evalData.labels)
                 summary.top1Agreement = PredictionEvaluation.agreement(a, b)
@@ -202,10 +208,11 @@ struct PruneSummary: Encodable {
         if let g0 = gzipBytesBefore, let g1 = gzipBytesAfter { size += "; gzip -6: \(g0) -> \(g1) bytes (\(ratio(g1, g0))x)" }
         out.append(size)
         if let n = evalSamples {
-            var e = "eval on \(n) samples:"
-            if let a = accuracyBefore, let b = accuracyAfter { e += " accuracy \(String(format: "%.4f", a)) -> \(String(format: "%.4f", b))" }
-            if let t = top1Agreement { e += ", top-1 agreement with the original \(String(format: "%.4f", t))" }
-            out.append(e)
+            var parts: [String] = []
+            if let a = accuracyBefore, let b = accuracyAfter { parts.append("accuracy \(String(format: "%.4f", a)) -> \(String(format: "%.4f", b))") }
+            if let t = top1Agreement { parts.append("top-1 agreement with the original \(String(format: "%.4f", t))") }
+            if accuracyBefore == nil { parts.append("no labels: agreement only") }
+            out.append("eval on \(n) sample\(n == 1 ? "" : "s"): " + parts.joined(separator: ", "))
         }
         out.append(r.summary)
         return out

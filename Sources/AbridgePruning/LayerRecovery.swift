@@ -101,6 +101,8 @@ struct LayerRecovery {
         let matrix: WeightMatrix
         let bias: Value?
         var acc: RidgeAccumulator
+        /// Calibration rows left out because they held NaN or infinite values.
+        var nonFiniteRows = 0
     }
 
     static func skipped(_ t: RefitTarget, _ why: String) -> RefitRecord {
@@ -136,6 +138,7 @@ struct LayerRecovery {
         let session = try InferenceSession(model: pruned)
         let pObs = CaptureObserver([x]), oObs = CaptureObserver([t.original.outputs[0]])
         var acc = RidgeAccumulator(inputs: d, outputs: o)
+        var nonFiniteRows = 0
         var start = 0
         while start < total {
             let range = start..<Swift.min(start + batch, total)
@@ -146,11 +149,31 @@ struct LayerRecovery {
             guard let xt = pObs.tensor(x, feed: feed), let yt = oObs.tensor(t.original.outputs[0], feed: feed) else {
                 throw PruningError.recoveryFailed(node: label, reason: "the layer's input or the original output was not computed")
             }
-            let (xs, ys, n) = try rows(layer: layer, x: xt, y: yt, cols: r, bias: biasValue != nil, outputs: t.outputs, label: label)
+            var (xs, ys, n) = try rows(layer: layer, x: xt, y: yt, cols: r, bias: biasValue != nil, outputs: t.outputs, label: label)
+            // Rows with a NaN or infinity (in the data or produced by the model) would poison
+            // the sums: they are left out and counted.
+            if !xs.allSatisfy(\.isFinite) || !ys.allSatisfy(\.isFinite) {
+                let o = t.outputs.count
+                var fx: [Double] = [], fy: [Double] = [], kept = 0
+                for i in 0..<n {
+                    let xr = xs[(i * d)..<((i + 1) * d)], yr = ys[(i * o)..<((i + 1) * o)]
+                    guard xr.allSatisfy(\.isFinite), yr.allSatisfy(\.isFinite) else { continue }
+                    fx += xr; fy += yr; kept += 1
+                }
+                nonFiniteRows += n - kept
+                (xs, ys, n) = (fx, fy, kept)
+            }
             try acc.add(x: xs, y: ys, rows: n)
             start = range.upperBound
         }
-        return .success(Accumulated(label: label, layer: layer, matrix: matrix, bias: biasValue, acc: acc))
+        if nonFiniteRows > 0 {
+            logger.warning("\(label): \(nonFiniteRows) calibration rows with NaN or infinite values were left out of the refit")
+        }
+        guard acc.rows > 0 else {
+            return .failure(SkipReason("every calibration row holds NaN or infinite values"))
+        }
+        return .success(Accumulated(label: label, layer: layer, matrix: matrix, bias: biasValue, acc: acc,
+                                    nonFiniteRows: nonFiniteRows))
     }
 
     /// Solves the accumulated problem and writes the refit weights (and bias) into the model.
@@ -193,11 +216,15 @@ struct LayerRecovery {
         }
         PrunableLayer.store(w, dims: layer.dims, in: layer.weight)
         if let b = a.bias, let bias, let dims = b.initializer?.dims.map({ Int($0) }) { PrunableLayer.store(bias, dims: dims, in: b) }
-        var warning: String? = nil
-        if acc.rows < d {
-            warning = "\(label): \(acc.rows) calibration rows for \(d) inputs per output; the refit is underdetermined and leans on the ridge term (give more samples)"
-            logger.warning("\(warning ?? "")")
+        var warnings: [String] = []
+        if a.nonFiniteRows > 0 {
+            warnings.append("\(label): \(a.nonFiniteRows) calibration rows with NaN or infinite values were left out of the refit")
         }
+        if acc.rows < d {
+            warnings.append("\(label): \(acc.rows) calibration rows for \(d) inputs per output; the refit is underdetermined and leans on the ridge term (give more samples)")
+            logger.warning("\(warnings.last ?? "")")
+        }
+        let warning = warnings.isEmpty ? nil : warnings.joined(separator: "; ")
         return RefitRecord(node: label, rows: acc.rows, inputs: d, lambda: solution.lambda,
                            relativeErrorBefore: before / yNorm, relativeErrorAfter: after / yNorm, skipped: nil, warning: warning)
     }

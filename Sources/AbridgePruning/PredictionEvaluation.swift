@@ -38,6 +38,19 @@ public enum PredictionEvaluation {
         return Double(hits) / Double(predictions.count)
     }
 
+    /// The number of classes of output 0 (its last axis), when declared.
+    public static func classCount(_ model: Model) throws -> Int? {
+        guard let dims = model.graph?.outputs.first?.type?.tensorShape?.dims, let last = dims.last,
+              case .value(let n)? = last.value, n > 0 else { return nil }
+        return Int(n)
+    }
+
+    /// How many labels fall outside `0..<classes` (nil when unknown).
+    public static func labelsOutsideClasses(_ labels: RuntimeTensor?, classes: Int?) -> Int? {
+        guard let labels, let classes, let l = try? labels.int64Values() else { return nil }
+        return l.filter { $0 < 0 || $0 >= Int64(classes) }.count
+    }
+
     /// The fraction of equal predictions.
     public static func agreement(_ a: [Int], _ b: [Int]) -> Double? {
         guard a.count == b.count, !a.isEmpty else { return nil }

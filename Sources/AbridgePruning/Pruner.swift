@@ -260,7 +260,7 @@ public struct Pruner {
         }
         if counted && !before.isEmpty { report.macsBefore = totalBefore; report.macsAfter = totalAfter; report.effectiveMacsAfter = totalEffective }
         report.modelParamsAfter = Self.parameterCount(graph)
-        report.summary = Self.summary(options)
+        report.summary = touched.isEmpty ? "no layer was pruned (the reasons are listed per layer): the model is written unchanged" : Self.summary(options)
         if touched.isEmpty { report.warnings.append("no layer was pruned") }
         return report
     }

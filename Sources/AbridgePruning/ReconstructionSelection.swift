@@ -69,7 +69,7 @@ struct ReconstructionSelection {
         guard columns.count == matrix.cols else { return LayerRecovery.skipped(p.target, "the pruned weight has \(matrix.cols) inputs, expected \(columns.count)") }
         if p.accumulated.bias != nil { columns.append(p.accumulated.acc.inputs - 1) }
         let a = LayerRecovery.Accumulated(label: p.accumulated.label, layer: layer, matrix: matrix, bias: p.accumulated.bias,
-                                          acc: p.accumulated.acc.restricted(to: columns))
+                                          acc: p.accumulated.acc.restricted(to: columns), nonFiniteRows: p.accumulated.nonFiniteRows)
         return recovery.solve(p.target, a)
     }
 }

@@ -101,6 +101,9 @@ public final class ModelComparison {
 
         let agreements = outputNames.map { OutputAgreement(output: $0, accumulator: agreement[$0] ?? AgreementAccumulator()) }
         let performance = evaluator?.metrics() ?? []
+        if let e = evaluator, e.labelsOutside > 0 {
+            taskEntry.reason += "; warning: \(e.labelsOutside) labels are outside the output's \(e.classes) classes and count as wrong"
+        }
         let sizeA = try SizeReport(model: original, path: originalPath)
         let sizeB = try SizeReport(model: converted, path: convertedPath)
         let ratio = sizeA.totalFileBytes > 0 ? MetricValue(Double(sizeB.totalFileBytes) / Double(sizeA.totalFileBytes)) : .undefined("the original's file is empty")

@@ -15,6 +15,9 @@ struct TaskEvaluator {
     let output: String
     let labelKey: String
     var confusion = [ConfusionMatrix(), ConfusionMatrix()]
+    /// Classification: labels outside `0..<classes` (counted as wrong predictions), and `classes`.
+    var labelsOutside = 0
+    var classes = 0
     var regression = [RegressionErrors(), RegressionErrors()]
     var perplexity = [PerplexityAccumulator(), PerplexityAccumulator()]
 
@@ -27,6 +30,8 @@ struct TaskEvaluator {
         case .classification:
             let (rows, classes) = try scoreRows(original, needRank: nil)
             let y = try integerLabels(labels, count: rows, what: "one class index per row of output '\(output)' \(original.shape)")
+            self.classes = classes
+            labelsOutside += y.filter { $0 < 0 || $0 >= Int64(classes) }.count
             for (k, t) in [original, converted].enumerated() {
                 try FloatElements.with(t) { p in
                     for r in 0..<rows {

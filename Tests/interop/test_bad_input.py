@@ -18,6 +18,8 @@ import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
+from qhelpers import SAMPLES
+
 F32 = TensorProto.FLOAT
 INVALID = 65   # invalid model or data
 NO_INPUT = 66  # input missing or unreadable
@@ -578,3 +580,17 @@ def test_usage_errors_read_like_other_errors(abridge, tmp_path, good_model, args
     assert "Usage: abridge" in p.stderr
     assert p.stdout == ""
     assert not (tmp_path / "out.onnx").exists()
+
+
+def test_unknown_pass_and_empty_output_are_usage_errors(abridge, tmp_path, good_model):
+    p = abridge("convert", good_model, "-o", tmp_path / "o.onnx", "--passes", "no-such-pass")
+    assert p.returncode == 64 and "unknown pass 'no-such-pass'" in p.stderr and "infer-shapes" in p.stderr
+    p = abridge("convert", good_model, "-o", "")
+    assert p.returncode == 64 and "output path is empty" in p.stderr
+
+
+def test_compare_report_into_a_folder_is_refused_without_a_force_hint(abridge, tmp_path):
+    (tmp_path / "dir").mkdir()
+    p = abridge("compare", SAMPLES / "digits-cnn.onnx", SAMPLES / "digits-cnn.onnx", "--data", SAMPLES / "digits-cnn.test.npz",
+                "--runs", "0", "--html", tmp_path / "dir")
+    assert p.returncode == 73 and "not a regular file" in p.stderr and "--force" not in p.stderr

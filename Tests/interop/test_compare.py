@@ -168,3 +168,11 @@ def test_missing_python_for_onnxruntime_is_exit_69(quantized, tmp_path):
                        env={"PATH": str(empty)})
     assert p.returncode == 69, p.stderr
     assert "onnxruntime" in p.stderr and "python3" in p.stderr
+
+
+def test_labels_outside_the_classes_are_flagged(abridge, tmp_path):
+    d = np.load(SAMPLES / "digits-cnn.test.npz")
+    np.savez(tmp_path / "big.npz", input=d["input"], labels=d["labels"] + 100)
+    p = abridge("compare", SAMPLES / "digits-cnn.onnx", SAMPLES / "digits-cnn.onnx", "--data", tmp_path / "big.npz", "--runs", "0")
+    assert p.returncode == 0, p.stderr
+    assert "450 labels are outside the output's 10 classes" in p.stdout + p.stderr

@@ -440,3 +440,45 @@ def test_grouped_conv_transpose_channels_skipped(abridge, tmp_path):
     assert "group" in layers["conv1"]["reason"]   # its consumer is the grouped ConvTranspose
     pruned = check(out)
     assert dense_weights(pruned)["wt"].shape == (8, 3, 4, 4)
+
+
+def test_non_finite_calibration_rows_are_left_out(abridge, tmp_path):
+    # 3 NaN/inf values among 200 calibration samples: the refit ignores the rows they reach and
+    # says so; recovery still works (measured 98.22% with clean data).
+    x = np.load(SAMPLES / "digits-cnn.calib.npz")["input"].copy()
+    x[3, 0, 2, 2] = np.nan
+    x[50, 0, 4, 4] = np.inf
+    x[120, 0, 1, 6] = -np.inf
+    np.savez(tmp_path / "bad.npz", input=x)
+    p = abridge("prune", SAMPLES / "digits-cnn.onnx", "-o", tmp_path / "p.onnx", "--pattern", "channels", "--sparsity", "0.5",
+                "--calibration", tmp_path / "bad.npz", "--eval", SAMPLES / "digits-cnn.test.npz", "--json")
+    assert p.returncode == 0, p.stderr
+    s = json.loads(p.stdout)
+    assert "NaN or infinite" in p.stderr
+    for r in s["report"]["refits"]:
+        assert r.get("skipped") is None and np.isfinite(r["relativeErrorAfter"]) and np.isfinite(r["lambda"]), r
+    assert s["accuracyAfter"] >= 0.97
+
+
+def test_nothing_pruned_is_said_plainly(abridge, tmp_path):
+    p = abridge("prune", SAMPLES / "digits-cnn.onnx", "-o", tmp_path / "p.onnx", "--pattern", "channels",
+                "--round-channels", "1000")
+    assert p.returncode == 0, p.stderr
+    assert "no layer was pruned" in p.stdout and "shrink in any runtime" not in p.stdout
+
+
+def test_eval_without_labels_and_ignored_sparsity(abridge, tmp_path):
+    p = abridge("prune", SAMPLES / "digits-cnn.onnx", "-o", tmp_path / "p.onnx", "--pattern", "2:4", "--sparsity", "0.9",
+                "--eval", SAMPLES / "digits-cnn.calib.npz")
+    assert p.returncode == 0, p.stderr
+    assert "--sparsity 0.9 is ignored" in p.stderr
+    line = next(l for l in p.stdout.splitlines() if l.startswith("eval on"))
+    assert line.startswith("eval on 200 samples: top-1 agreement") and ":," not in line, line
+
+
+def test_labels_outside_the_classes_warn(abridge, tmp_path):
+    d = np.load(SAMPLES / "digits-cnn.test.npz")
+    np.savez(tmp_path / "big.npz", input=d["input"], labels=d["labels"] + 100)
+    p = abridge("prune", SAMPLES / "digits-cnn.onnx", "-o", tmp_path / "p.onnx", "--eval", tmp_path / "big.npz")
+    assert p.returncode == 0, p.stderr
+    assert "450 labels" in p.stderr and "outside" in p.stderr
