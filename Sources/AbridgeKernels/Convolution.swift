@@ -2,11 +2,21 @@
 ///
 /// X `[N, C, D1, ..., Dn]`, W `[M, C / group, k1, ..., kn]`, optional B `[M]` -> Y `[N, M, O1, ..., On]`
 /// with `O` = `geometry.output` (see `ConvGeometry.conv`). Any number of spatial axes >= 1; groups,
-/// strides, dilations and asymmetric pads supported. The im2col buffer is tiled over output positions to
-/// bound memory (at most ~`tileElements` floats).
+/// strides, dilations and asymmetric pads supported.
+///
+/// Two lowerings (same arithmetic per output: the bias, then the GEMM's sum over `C/group * prod(kernel)`):
+/// - small images (`prod(O) < batchedPositionLimit`): `runBatched`, one im2col of several images side by
+///   side and one GEMM per chunk of images and group;
+/// - larger images: one GEMM per image and group, directly on the input for 1x1 kernels with stride 1 and
+///   no pads, else on an im2col buffer tiled over output positions (at most ~`tileElements` floats).
 public enum Convolution {
     /// Maximum number of floats in one im2col tile.
     public static let tileElements = 1 << 22
+    /// Images with fewer output positions than this (per image) run through `runBatched`.
+    public static let batchedPositionLimit = 256
+    /// Target number of floats of one chunk's scratch in `runBatched` (im2col columns plus GEMM result);
+    /// 1 << 19 floats is 2 MiB. A single image larger than this still makes a chunk of one.
+    public static let batchedChunkElements = 1 << 19
 
     /// Output shape `[N, M, O1, ..., On]`. - Throws: `KernelError.invalidShape` on inconsistent shapes.
     public static func outputShape(xShape: [Int], wShape: [Int], geometry: ConvGeometry, group: Int) throws -> [Int] {
@@ -22,6 +32,14 @@ public enum Convolution {
         try plan.checkBuffers(x: x.count, w: w.count, bias: bias?.count, y: y.count)
         let outSize = plan.outSize, inSize = plan.inSize, cg = plan.cPerGroup, mg = plan.mPerGroup
         let rows = cg * plan.kernelSize
+        let pointwise = plan.kernelSize == 1 && g.strides.allSatisfy { $0 == 1 }
+            && g.padsBegin.allSatisfy { $0 == 0 } && g.padsEnd.allSatisfy { $0 == 0 } && g.input == g.output
+        // A single image of a 1x1 convolution needs no im2col at all (GEMM on X below).
+        if outSize > 0, rows > 0, outSize < batchedPositionLimit, !(pointwise && plan.batch == 1) {
+            try runBatched(x: x, w: w, bias: bias, plan: plan, geometry: g, group: group, into: y,
+                           chunkElements: batchedChunkElements)
+            return
+        }
         // Bias first; GEMM then accumulates with beta = 1.
         guard let py = y.baseAddress else { return }
         for n in 0..<plan.batch {
@@ -31,8 +49,6 @@ public enum Convolution {
             }
         }
         guard outSize > 0, rows > 0 else { return }
-        let pointwise = plan.kernelSize == 1 && g.strides.allSatisfy { $0 == 1 }
-            && g.padsBegin.allSatisfy { $0 == 0 } && g.padsEnd.allSatisfy { $0 == 0 } && g.input == g.output
         let tile = pointwise ? outSize : max(1, min(outSize, tileElements / rows))
         // Scratch from the shared pool (im2col writes every entry it covers, pads included).
         let colCount = pointwise ? 0 : rows * tile, colBytes = colCount * MemoryLayout<Float>.stride
@@ -60,6 +76,71 @@ public enum Convolution {
                     p0 = p1
                 }
             }
+        }
+    }
+}
+
+extension Convolution {
+    /// Conv of a batch of small images: per chunk of `B` images and per group, one im2col of the `B`
+    /// images side by side and one GEMM, then the result is scattered to NCHW.
+    ///
+    /// Layouts (row-major; `Cg = C / group`, `Mg = M / group`, `K = Cg * prod(kernel)`, `P = prod(O)`):
+    /// - `col` `[K, B * P]`: image `b`'s im2col block in columns `b * P ..< (b + 1) * P`
+    ///   (`Im2Col.im2colImages`);
+    /// - W of group `gi`: rows `gi * Mg ..< (gi + 1) * Mg` of W viewed as `[M, K]`;
+    /// - GEMM result `R` `[Mg, B * P]` = bias broadcast along rows, then `+= W_gi * col` (beta = 1, as the
+    ///   per-image path, so each output is `bias + sum` accumulated the same way);
+    /// - scatter: `Y[n0 + b, gi * Mg + m, p] = R[m, b * P + p]` (a transpose of the `[Mg, B]` blocks of `P`).
+    ///   A chunk of one image writes its GEMM result straight into Y (same layout).
+    ///
+    /// `B = max(1, chunkElements / ((K + Mg) * P))`, at most N, so the pooled scratch (`col` and `R`)
+    /// stays near `chunkElements` floats. Threads: im2col is parallel over the rows of `col`, the GEMM
+    /// over OpenBLAS's threads, the scatter over images; each output is written by one thread.
+    /// - Throws: `KernelError.overflow` when the scratch size overflows, errors of `Im2Col` and `Gemm`.
+    static func runBatched(x: UnsafeBufferPointer<Float>, w: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>?,
+                           plan: ConvPlan, geometry g: ConvGeometry, group: Int,
+                           into y: UnsafeMutableBufferPointer<Float>, chunkElements: Int) throws {
+        let outSize = plan.outSize, cg = plan.cPerGroup, mg = plan.mPerGroup
+        let rows = cg * plan.kernelSize, batch = plan.batch
+        guard batch > 0, outSize > 0, rows > 0, mg > 0, let py = y.baseAddress else { return }
+        let perImage = try ShapeMath.elementCount([rows + mg, outSize], kernel: "Conv")
+        let chunk = max(1, min(batch, chunkElements / perImage))
+        let width = chunk * outSize    // cannot overflow: chunk * perImage <= max(chunkElements, perImage)
+        let colCount = rows * width, resultCount = chunk > 1 ? mg * width : 0
+        let scratchBytes = (colCount + resultCount) * MemoryLayout<Float>.stride
+        let memory = BufferPool.shared.allocate(byteCount: scratchBytes)
+        defer { BufferPool.shared.release(memory, capacity: BufferPool.capacity(for: scratchBytes)) }
+        let scratch = memory.bindMemory(to: Float.self, capacity: colCount + resultCount)
+        let col = UnsafeMutableBufferPointer(start: scratch, count: colCount)
+        let imageStride = plan.c * plan.inSize
+        var n0 = 0
+        while n0 < batch {
+            let images = min(chunk, batch - n0), cols = images * outSize
+            for gi in 0..<group {
+                let xStart = (n0 * plan.c + gi * cg) * plan.inSize
+                try Im2Col.im2colImages(UnsafeBufferPointer(rebasing: x[xStart...]), imageStride: imageStride, images: images,
+                                        channels: cg, geometry: g, padValue: 0, into: col)
+                // With one image, R is Y's [Mg, P] block of that image and group.
+                let direct = images == 1
+                let result = direct ? py + (n0 * plan.m + gi * mg) * outSize : scratch + colCount
+                for m in 0..<mg {
+                    (result + m * cols).update(repeating: bias.map { $0[gi * mg + m] } ?? 0, count: cols)
+                }
+                try Gemm.sgemm(transA: false, transB: false, m: mg, n: cols, k: rows, alpha: 1,
+                               a: UnsafeBufferPointer(rebasing: w[(gi * mg * rows)..<((gi + 1) * mg * rows)]), lda: rows,
+                               b: UnsafeBufferPointer(col), ldb: cols, beta: 1,
+                               c: UnsafeMutableBufferPointer(start: result, count: mg * cols), ldc: cols)
+                if direct { continue }
+                ParallelFor.run(images, minChunk: max(1, 8192 / (mg * outSize))) { range in
+                    for b in range {
+                        let dst = py + ((n0 + b) * plan.m + gi * mg) * outSize
+                        for m in 0..<mg {
+                            (dst + m * outSize).update(from: result + m * cols + b * outSize, count: outSize)
+                        }
+                    }
+                }
+            }
+            n0 += images
         }
     }
 }

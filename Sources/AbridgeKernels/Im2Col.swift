@@ -24,6 +24,19 @@ public enum Im2Col {
             im2col2D(px, channels: channels, geometry: g, positions: positions, padValue: padValue, into: pc)
             return
         }
+        im2colND(px, channels: channels, geometry: g, positions: positions, padValue: padValue, into: pc, rowStride: width)
+    }
+
+    /// The any-rank body of `im2col`: row `r` of the columns starts at `pc + r * rowStride` (`rowStride >=
+    /// positions.count`), so several images can be laid side by side (`im2colImages`).
+    @inlinable
+    static func im2colND<T>(_ px: UnsafePointer<T>, channels: Int, geometry g: ConvGeometry, positions: Range<Int>,
+                            padValue: T, into pc: UnsafeMutablePointer<T>, rowStride: Int) {
+        let n = g.rank
+        let kernelSize = ShapeMath.product(g.kernel, 0..<n)
+        let inSize = ShapeMath.product(g.input, 0..<n)
+        let width = positions.count, rows = channels * kernelSize
+        guard n >= 1, rows > 0, width > 0 else { return }
         let inStrides = ShapeMath.strides(g.input)
         let lastOut = g.output[n - 1]
         ParallelFor.run(rows, minChunk: max(1, 4096 / max(1, width))) { rowRange in
@@ -33,7 +46,7 @@ public enum Im2Col {
                 let c = row / kernelSize
                 var kr = row % kernelSize
                 for i in stride(from: n - 1, through: 0, by: -1) { kidx[i] = kr % g.kernel[i]; kr /= g.kernel[i] }
-                let dst = pc + row * width
+                let dst = pc + row * rowStride
                 let src = px + c * inSize
                 var p = positions.lowerBound
                 while p < positions.upperBound {
@@ -64,6 +77,83 @@ public enum Im2Col {
                         }
                     }
                     p += max(1, runLength)
+                }
+            }
+        }
+    }
+
+    /// im2col of several images side by side, for one GEMM over a batch of small images.
+    ///
+    /// Image `i` (`0 ..< images`) is `[C, input...]` starting at `x[i * imageStride]` (for a channel group
+    /// of an NCHW batch: `imageStride = C_total * prod(input)`, `x` rebased at the group's first channel).
+    /// `col` is `[C * prod(kernel), images * P]` row-major with `P = prod(output)`: row `c * K + kidx`
+    /// (kernel index row-major), column `i * P + p` (p = output position of image `i`, row-major), so
+    /// each image's block is exactly what `im2col` gives for `positions: 0..<P`. Entries outside the
+    /// input are `padValue`. Parallel over rows (each entry written by one thread).
+    /// - Throws: `KernelError.bufferSize` when a buffer is too small, `.invalidArgument` for a negative
+    ///   count or an image stride shorter than an image.
+    @inlinable
+    public static func im2colImages<T>(_ x: UnsafeBufferPointer<T>, imageStride: Int, images: Int, channels: Int,
+                                       geometry g: ConvGeometry, padValue: T,
+                                       into col: UnsafeMutableBufferPointer<T>) throws {
+        let n = g.rank
+        guard n >= 1 else { throw KernelError.invalidShape(kernel: "im2col", message: "needs >= 1 spatial axis") }
+        let kernelSize = ShapeMath.product(g.kernel, 0..<n)
+        let inSize = ShapeMath.product(g.input, 0..<n), outSize = ShapeMath.product(g.output, 0..<n)
+        let rows = channels * kernelSize
+        guard images >= 0, channels >= 0, imageStride >= channels * inSize else {
+            throw KernelError.invalidArgument(kernel: "im2col", message: "images \(images), channels \(channels), image stride \(imageStride) < \(channels * inSize)")
+        }
+        guard images > 0, rows > 0, outSize > 0 else { return }
+        let width = try ShapeMath.elementCount([images, outSize], kernel: "im2col")
+        try ShapeMath.checkAtLeast(x.count, (images - 1) * imageStride + channels * inSize, kernel: "im2col", buffer: "X")
+        try ShapeMath.checkAtLeast(col.count, try ShapeMath.elementCount([rows, width], kernel: "im2col"), kernel: "im2col", buffer: "col")
+        guard let px = x.baseAddress, let pc = col.baseAddress else { return }
+        guard n == 2 else {
+            for i in 0..<images {
+                im2colND(px + i * imageStride, channels: channels, geometry: g, positions: 0..<outSize,
+                         padValue: padValue, into: pc + i * outSize, rowStride: width)
+            }
+            return
+        }
+        let kh = g.kernel[0], kw = g.kernel[1]
+        let inH = g.input[0], inW = g.input[1], outH = g.output[0], outW = g.output[1]
+        let sh = g.strides[0], sw = g.strides[1], dh = g.dilations[0], dw = g.dilations[1]
+        let ph = g.padsBegin[0], pw = g.padsBegin[1]
+        /// ceil(a / b) for b > 0 and any sign of a.
+        func ceilDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? (a + b - 1) / b : -((-a) / b) }
+        ParallelFor.run(rows, minChunk: max(1, 4096 / width)) { rowRange in
+            for row in rowRange {
+                let c = row / kernelSize, k = row % kernelSize, ki = k / kw, kj = k % kw
+                // Output rows oh with 0 <= oh * sh - ph + ki * dh < inH, columns likewise.
+                let shiftH = ki * dh - ph, shiftW = kj * dw - pw
+                let ohLo = min(outH, max(0, ceilDiv(-shiftH, sh))), ohHi = max(ohLo, min(outH, max(0, ceilDiv(inH - shiftH, sh))))
+                let owLo = min(outW, max(0, ceilDiv(-shiftW, sw))), owHi = max(owLo, min(outW, max(0, ceilDiv(inW - shiftW, sw))))
+                let rowBase = pc + row * width, validW = owHi - owLo
+                // Offsets below stay within the validated buffers (checked above), hence wrapping arithmetic.
+                let firstSrc = (ohLo &* sh &+ shiftH) &* inW &+ shiftW &+ owLo &* sw, srcStep = sh &* inW
+                for i in 0..<images {
+                    let dst = rowBase + i &* outSize
+                    if ohLo > 0 { dst.update(repeating: padValue, count: ohLo &* outW) }
+                    var out = dst + ohLo &* outW
+                    var srcRow = px + (i &* imageStride &+ c &* inSize &+ firstSrc)
+                    for _ in ohLo..<ohHi {
+                        var j = 0
+                        while j < owLo { out[j] = padValue; j &+= 1 }
+                        let o = out + owLo
+                        if sw == 1 {
+                            var t = 0
+                            while t < validW { o[t] = srcRow[t]; t &+= 1 }
+                        } else {
+                            var t = 0
+                            while t < validW { o[t] = srcRow[t &* sw]; t &+= 1 }
+                        }
+                        j = owHi
+                        while j < outW { out[j] = padValue; j &+= 1 }
+                        out += outW
+                        srcRow += srcStep
+                    }
+                    if ohHi < outH { (dst + ohHi * outW).update(repeating: padValue, count: (outH - ohHi) * outW) }
                 }
             }
         }
