@@ -32,7 +32,7 @@ enum FloatOpSummary {
         if normalization.contains(op) { return "normalization needs its statistics in float" }
         if softmax.contains(op) { return "its input range (logits, masks) makes 8 bits meaningless" }
         if elementwise.contains(op) { return "element-wise arithmetic (residual sums, scaling, masks) computes in float" }
-        if activation.contains(op) { return "activation function, computed in float on the dequantized values" }
+        if activation.contains(op) { return "activation function, computes in float" }
         if pooling.contains(op) { return "averaging computes in float" }
         if op.hasPrefix("Reduce") { return "reduction computes in float" }
         if QuantizationOptions.quantizableOpTypes.contains(op) { return "left out by --op-types or --exclude-op-types" }
