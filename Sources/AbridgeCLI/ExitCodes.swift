@@ -53,7 +53,8 @@ enum ErrorReport {
         case let e as QuantizationError:
             switch e {
             case .invalidPlan, .invalidModel, .emptyCalibration: return .dataError
-            case .noCalibrationData: return .usage
+            case .noCalibrationData, .invalidOption: return .usage
+            case .unreadable: return .noInput
             case .unsupported: return .unavailable
             }
         case let e as PassError:

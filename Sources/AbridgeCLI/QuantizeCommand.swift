@@ -43,11 +43,11 @@ struct QuantizeCommand: ParsableCommand {
     @Option(name: .long, help: "Use at most N calibration samples.")
     var calibrationSize: Int?
 
-    @Option(name: .long, help: "Calibration method: \(MethodChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var method: MethodChoice = .minmax
+    @Option(name: .long, help: "Calibration method: \(MethodChoice.allCases.map(\.rawValue).joined(separator: ", ")) (default minmax).")
+    var method: MethodChoice?
 
-    @Option(name: .long, help: "Percentile for --method percentile.")
-    var percentile: Double = 99.999
+    @Option(name: .long, help: "Percentile for --method percentile (default 99.999).")
+    var percentile: Double?
 
     @Flag(name: .long, help: "MinMax with a moving average of per-sample ranges.")
     var movingAverage = false
@@ -61,7 +61,7 @@ struct QuantizeCommand: ParsableCommand {
     @Flag(name: .long, inversion: .prefixedNo, help: "One weight scale per output channel (default) instead of per tensor.")
     var perChannel = true
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Operator types whose inputs are quantized (default: Conv ConvTranspose MatMul Gemm).")
+    @Option(name: .long, parsing: .upToNextOption, help: "Operator types whose inputs are quantized (default: Conv ConvTranspose MatMul Gemm, and Gather of embedding tables).")
     var opTypes: [String] = []
 
     @Option(name: .long, parsing: .upToNextOption, help: "Operator types to keep in float.")
@@ -87,7 +87,64 @@ struct QuantizeCommand: ParsableCommand {
         }
         if mode == .static && calibration == nil && planIn == nil { throw ValidationError("give --calibration DATA (or --plan-in PLAN), or use --mode dynamic") }
         if let n = calibrationSize, n < 1 { throw ValidationError("--calibration-size must be at least 1") }
-        if !(0 < percentile && percentile <= 100) { throw ValidationError("--percentile must be in (0, 100]") }
+        if let percentile, !(0 < percentile && percentile <= 100) { throw ValidationError("--percentile must be in (0, 100]") }
+        var options = QuantizationOptions()
+        options.excludeNodes = excludeNodes
+        do { try options.validate() } catch { throw ValidationError("\(error)") }
+    }
+
+    /// Notes for options given that this run does not use (they would otherwise do nothing silently).
+    private func unusedOptionNotes() -> [String] {
+        var notes: [String] = []
+        if mode == .dynamic {
+            var unused: [String] = []
+            if calibration != nil { unused.append("--calibration") }
+            if calibrationSize != nil { unused.append("--calibration-size") }
+            if planIn != nil { unused.append("--plan-in") }
+            if method != nil { unused.append("--method") }
+            if percentile != nil { unused.append("--percentile") }
+            if movingAverage { unused.append("--moving-average") }
+            if symmetricActivations { unused.append("--symmetric-activations") }
+            if activationType != "uint8" { unused.append("--activation-type") }
+            if !unused.isEmpty {
+                notes.append("--mode dynamic quantizes activations at run time (uint8) without calibration: \(unused.joined(separator: ", ")) \(unused.count == 1 ? "is" : "are") not used")
+            }
+            return notes
+        }
+        if planIn != nil {
+            var unused: [String] = []
+            if calibration != nil { unused.append("the calibration data") }
+            if calibrationSize != nil { unused.append("--calibration-size") }
+            if method != nil { unused.append("--method") }
+            if percentile != nil { unused.append("--percentile") }
+            if movingAverage { unused.append("--moving-average") }
+            if !unused.isEmpty { notes.append("--plan-in is given, so \(unused.joined(separator: ", ")) \(unused.count == 1 ? "is" : "are") not used") }
+            return notes
+        }
+        if percentile != nil && method != .percentile {
+            notes.append("--percentile is used only with --method percentile (the method is \((method ?? .minmax).rawValue)): it is ignored")
+        }
+        if movingAverage && (method ?? .minmax) != .minmax {
+            notes.append("--moving-average is used only with --method minmax (the method is \((method ?? .minmax).rawValue)): it is ignored")
+        }
+        return notes
+    }
+
+    /// Notes for `--op-types` / `--exclude-op-types` entries that select nothing in `m`.
+    private func opTypeNotes(_ m: Model) -> [String] {
+        let present = Set(m.allGraphs.flatMap { $0.nodes.filter { $0.normalizedDomain.isEmpty }.map(\.opType) })
+        let quantizable = mode == .dynamic ? DynamicQuantizer.quantizableOpTypes : QuantizationOptions.quantizableOpTypes
+        var notes: [String] = []
+        for (option, list) in [("--op-types", opTypes), ("--exclude-op-types", excludeOpTypes)] {
+            for op in list {
+                if !present.contains(op) {
+                    notes.append("\(option) \(op) matched no node (the model has no \(op) node)")
+                } else if !quantizable.contains(op) && !(mode == .dynamic && (op == "Conv" || op == "ConvTranspose")) {
+                    notes.append("\(option) \(op): \(op) is never quantized\(mode == .dynamic ? " in dynamic mode" : "") (quantized op types: \(quantizable.sorted().joined(separator: ", "))), so this does nothing")
+                }
+            }
+        }
+        return notes
     }
 
     func run() throws {
@@ -101,16 +158,19 @@ struct QuantizeCommand: ParsableCommand {
             options.activationType = QuantizedType(rawValue: activationType) ?? .uint8
             options.symmetricActivations = symmetricActivations
             options.perChannel = perChannel
-            switch method {
+            switch method ?? .minmax {
             case .minmax: options.method = .minMax(movingAverage: movingAverage, averagingConstant: 0.01)
-            case .percentile: options.method = .percentile(percentile)
+            case .percentile: options.method = .percentile(percentile ?? 99.999)
             case .entropy: options.method = .entropy
             }
             if !opTypes.isEmpty { options.opTypes = Set(opTypes) }
             options.opTypes.subtract(excludeOpTypes)
+            // Embedding tables (Gather) are quantized by default, or when --op-types names Gather.
+            options.quantizeEmbeddings = (opTypes.isEmpty || opTypes.contains("Gather")) && !excludeOpTypes.contains("Gather")
             options.excludeNodes = excludeNodes
-            let planInValue = try planIn.map { try QuantizationPlan.read($0) }
-            if planIn != nil && calibration != nil { console.status("note: --plan-in is given, so the calibration data are not used") }
+            for note in unusedOptionNotes() { console.status("note: \(note)") }
+            for warning in opTypeNotes(m) { console.status("warning: \(warning)") }
+            let planInValue = mode == .dynamic ? nil : try planIn.map { try QuantizationPlan.read($0) }
             if mode == .dynamic {
                 let result = try DynamicQuantizer(options: options, logger: console.logger).quantize(m)
                 try finish(m, result, console: console, inputBytes: inputBytes)
@@ -139,6 +199,7 @@ struct QuantizeCommand: ParsableCommand {
                 let file = try AtomicFileWriter.write(bytes, to: planOut, overwrite: force)
                 console.status("wrote plan \(file)")
             }
+            for w in result.warnings { console.status("warning: \(w)") }
             let plan = result.plan
             let activations = plan.entries.filter { $0.role == "activation" }.count
             let weights = plan.entries.filter { $0.role == "weight" }.count
@@ -147,7 +208,7 @@ struct QuantizeCommand: ParsableCommand {
             if result.opsetAfter != result.opsetBefore { console.status("opset raised from \(result.opsetBefore) to \(result.opsetAfter)") }
             if !plan.keptInFloat.isEmpty {
                 console.status("kept in float:")
-                for k in plan.keptInFloat { console.status("  \(k.node ?? k.tensor ?? "?"): \(k.reason)") }
+                for k in plan.keptInFloat { console.status("  \(k.subject): \(k.reason)") }
             }
             let ratio = inputBytes > 0 ? Double(report.modelBytes) / Double(inputBytes) : 0
             console.status("wrote \(output) (\(Bytes.format(report.modelBytes)), \(String(format: "%.2f", ratio))x the input's \(Bytes.format(inputBytes)))")

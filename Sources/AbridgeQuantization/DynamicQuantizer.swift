@@ -29,28 +29,46 @@ public struct DynamicQuantizer {
         let passes = (upcast ? ["upcast-float16"] : []) + (try PassManager.run(PassManager.all, on: model))
         var plan = QuantizationPlan(activationType: .uint8, weightType: .int8, perChannel: options.perChannel,
                                     symmetricActivations: false, method: "dynamic", calibrationSamples: 0)
+        let exclusion = try NodeExclusion(options.excludeNodes)
+        let notes = exclusion.unmatched(in: model).map { "--exclude-nodes '\($0)' matched no node" }
+        let overridable = QuantizationTargets.overridableInitializers(model)
+        // What the op set leaves in float, grouped (before the rewrite adds its nodes): every op
+        // but the MatMul and Gemm nodes selected (Conv gets its own entries).
+        let selected = options.opTypes.intersection(Self.quantizableOpTypes.union(["Conv", "ConvTranspose"]))
+        let floatGroups = FloatOpSummary.groups(model, quantized: [], opTypes: selected,
+                                                defaultSet: options.opTypes == QuantizationOptions.defaultOpTypes)
         let names = NameAllocator(model: model)
         for graph in model.graph?.allGraphs ?? [] {
-            for node in graph.nodes where node.normalizedDomain.isEmpty {
+            for node in graph.nodes where node.normalizedDomain.isEmpty && options.opTypes.contains(node.opType) {
                 let label = node.name ?? node.label
                 switch node.opType {
                 case "Conv", "ConvTranspose":
-                    if options.opTypes.contains(node.opType) {
-                        plan.keptInFloat.append(.init(node: label, tensor: nil, reason: "dynamic mode keeps \(node.opType) in float (onnxruntime's ConvInteger has no int8-weight kernel)"))
-                    }
+                    plan.keptInFloat.append(.init(node: label, tensor: nil, reason: "dynamic mode keeps \(node.opType) in float (onnxruntime's ConvInteger has no int8-weight kernel)"))
                 case "MatMul", "Gemm":
-                    guard options.opTypes.contains(node.opType) else { continue }
-                    try rewrite(node, in: graph, names: names, plan: &plan)
+                    if exclusion.excludes(node) {
+                        plan.keptInFloat.append(.init(node: label, tensor: nil, reason: "excluded by --exclude-nodes"))
+                    } else if let w = node.inputs.dropFirst().first(where: { $0.map { overridable.contains(ObjectIdentifier($0)) } ?? false }) ?? nil {
+                        plan.keptInFloat.append(.init(node: label, tensor: w.name, reason: QuantizationTargets.overridableReason))
+                    } else {
+                        try rewrite(node, in: graph, names: names, plan: &plan)
+                    }
                 default: continue
                 }
             }
             do { try graph.sortTopologically() } catch { throw QuantizationError.invalidModel("\(error)") }
         }
+        plan.keptInFloat += floatGroups
         // The float weights nobody reads any more.
         _ = try EliminateDeadNodesPass().run(on: model)
-        let after = try OpsetUpgrade.ensure(model, atLeast: 11)
-        return QuantizationResult(plan: plan, passesApplied: passes, opsetBefore: opsetBefore, opsetAfter: after, nonFiniteWarnings: [:])
+        // DynamicQuantizeLinear needs opset 11; with nothing quantized the model keeps its opset.
+        let quantized = plan.entries.contains { $0.role == "weight" }
+        let after = quantized ? try OpsetUpgrade.ensure(model, atLeast: 11) : Int(model.opsetVersion(for: "") ?? 1)
+        return QuantizationResult(plan: plan, passesApplied: passes, opsetBefore: opsetBefore, opsetAfter: after,
+                                  nonFiniteWarnings: [:], warnings: notes)
     }
+
+    /// The op types dynamic quantization rewrites (Conv and ConvTranspose stay float, reported).
+    public static let quantizableOpTypes: Set<String> = ["MatMul", "Gemm"]
 
     private func rewrite(_ node: Node, in graph: Graph, names: NameAllocator, plan: inout QuantizationPlan) throws {
         let label = node.name ?? node.label

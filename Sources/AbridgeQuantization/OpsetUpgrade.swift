@@ -9,7 +9,12 @@ import AbridgeRuntime
 /// at `axis`; kept only when `axis` is the last axis, which the declared rank must show),
 /// Unsqueeze/Squeeze/Split/ReduceSum (`axes`/`split` attributes become inputs), Pad and Clip
 /// (attributes become inputs at 11), Slice (inputs at 10), Dropout (`ratio` input), Upsample
-/// (replaced by Resize). Ops known unchanged are left alone; any other op refuses the upgrade.
+/// (replaced by Resize: two inputs at opset 10, an empty `roi` tensor at 11 and 12, where the
+/// input is required, none from 13). Ops known unchanged, and the quantization ops the
+/// quantizers insert (created at the target opset), are left alone; any other op refuses the
+/// upgrade. A model below IR 4 listed every initializer as a graph input, as a constant: when
+/// the IR version is raised to 4 or more, where such an input could be overridden by a feed,
+/// the initializers leave the inputs so they stay constants.
 enum OpsetUpgrade {
     /// Ops whose meaning did not change from opset 7 up to 21 for the attributes and inputs they
     /// take (new optional attributes only, with defaults that keep the old behaviour).
@@ -21,7 +26,9 @@ enum OpsetUpgrade {
         "Or", "Where", "Expand", "Tile", "Erf", "Floor", "Ceil", "InstanceNormalization", "PRelu", "Elu", "Selu",
         "HardSigmoid", "Softplus", "Softsign", "ArgMax", "ArgMin", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd",
         "QuantizeLinear", "DequantizeLinear", "LayerNormalization", "Gelu", "Range", "Size", "Trilu", "CumSum", "If",
-        "Loop", "Scan", "TopK", "Resize", "Einsum", "Sin", "Cos"]
+        "Loop", "Scan", "TopK", "Resize", "Einsum", "Sin", "Cos",
+        // Inserted by the quantizers themselves, already in their target-opset form.
+        "DynamicQuantizeLinear", "MatMulInteger", "ConvInteger", "QLinearMatMul", "QLinearConv"]
 
     /// Ensures the default-domain opset is at least `needed`.
     /// - Returns: the opset after the call.
@@ -41,8 +48,24 @@ enum OpsetUpgrade {
             model.opsetImports.append(OperatorSetId(domain: "", version: Int64(needed)))
         }
         let minimumIR: Int64 = needed >= 21 ? 10 : needed >= 19 ? 9 : needed >= 15 ? 8 : 7
-        if (model.irVersion ?? 0) < minimumIR { model.irVersion = minimumIR }
+        let irBefore = model.irVersion ?? 0
+        if irBefore < minimumIR {
+            model.irVersion = minimumIR
+            if irBefore < 4 { keepInitializersConstant(model) }
+        }
         return needed
+    }
+
+    /// Removes the initializers from the graph inputs (where IR < 4 listed them as constants),
+    /// and drops those nothing reads any more.
+    private static func keepInitializersConstant(_ model: Model) {
+        // Only the main graph: a subgraph's inputs are its formal parameters.
+        if let graph = model.graph {
+            graph.inputs.removeAll { $0.isInitializer }
+            let outputs = Set(graph.outputs.map(ObjectIdentifier.init))
+            graph.initializers.removeAll { $0.uses.isEmpty && !outputs.contains(ObjectIdentifier($0)) }
+            graph.sparseInitializers.removeAll { $0.uses.isEmpty && !outputs.contains(ObjectIdentifier($0)) }
+        }
     }
 
     private static func int64Input(_ values: [Int64], base: String, in graph: Graph, names: NameAllocator) -> Value {
@@ -125,7 +148,10 @@ enum OpsetUpgrade {
             // Upsample-7/9 = Resize with asymmetric coordinates (output = floor(input · scale));
             // nearest takes floor(x_out / scale), exact for the upsampling Upsample exists for
             // (onnx version converter: Upsample 9 -> Resize 10 -> 11). Rewritten in place as
-            // Resize(X, roi: none, scales) with coordinate_transformation_mode "asymmetric".
+            // Resize-10(X, scales), whose only coordinate mapping is the asymmetric one, or from
+            // opset 11 Resize(X, roi, scales) with coordinate_transformation_mode "asymmetric",
+            // `roi` an empty float tensor at 11 and 12 (a required input there, unused in this
+            // mode) and omitted from 13 (optional).
             let mode = node.attribute("mode")?.string ?? "nearest"
             guard mode == "nearest" || mode == "linear" || mode == "bilinear" else { throw refuse("unknown mode '\(mode)'") }
             guard let x = node.inputs.first ?? nil else { throw refuse("missing input") }
@@ -150,12 +176,21 @@ enum OpsetUpgrade {
                 }
             }
             node.opType = "Resize"
-            node.attributes = [Attribute(name: "mode", value: .string(Array((mode == "nearest" ? "nearest" : "linear").utf8))),
-                               Attribute(name: "coordinate_transformation_mode", value: .string(Array("asymmetric".utf8)))]
-            if mode == "nearest" { node.attributes.append(Attribute(name: "nearest_mode", value: .string(Array("floor".utf8)))) }
+            node.attributes = [Attribute(name: "mode", value: .string(Array((mode == "nearest" ? "nearest" : "linear").utf8)))]
             node.removeAllInputs()
             node.appendInput(x)
-            node.appendInput(nil)
+            if to >= 11 {
+                node.attributes.append(Attribute(name: "coordinate_transformation_mode", value: .string(Array("asymmetric".utf8))))
+                if mode == "nearest" { node.attributes.append(Attribute(name: "nearest_mode", value: .string(Array("floor".utf8)))) }
+                if to < 13 {
+                    let roi = Value(name: names.make((node.outputs.first?.name ?? "n") + "_roi"))
+                    roi.initializer = TensorConversion.tensor(from: RuntimeTensor(floats: [], shape: [0]), name: roi.name)
+                    graph.initializers.append(roi)
+                    node.appendInput(roi)
+                } else {
+                    node.appendInput(nil)
+                }
+            }
             node.appendInput(scales)
         case "Dropout":
             if from < 12 && to >= 12 { node.attributes.removeAll { $0.name == "ratio" || $0.name == "is_test" } }

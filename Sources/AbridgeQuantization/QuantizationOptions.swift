@@ -1,4 +1,5 @@
 import AbridgeIR
+import Foundation
 
 /// The element type of quantized activations or weights.
 public enum QuantizedType: String, Codable, Sendable, CaseIterable {
@@ -74,6 +75,15 @@ public struct QuantizationOptions: Sendable {
     public var maxActivationMagnitude: Float = 1e3
     public init() {}
 
+    /// Checks the options that can be wrong before any model is read.
+    /// - Throws: `QuantizationError.invalidOption` naming the option and the value.
+    public func validate() throws {
+        _ = try NodeExclusion(excludeNodes)
+    }
+
+    /// The op types static quantization can quantize (Gather: embedding tables).
+    public static let quantizableOpTypes: Set<String> = ["Conv", "ConvTranspose", "MatMul", "Gemm", "Gather"]
+
     /// Conv, ConvTranspose, MatMul, Gemm.
     public static let defaultOpTypes: Set<String> = ["Conv", "ConvTranspose", "MatMul", "Gemm"]
     /// Ops that only move data: their output keeps their input's scale and zero point, so
@@ -81,4 +91,34 @@ public struct QuantizationOptions: Sendable {
     public static let dataMovementOpTypes: Set<String> = ["Reshape", "Transpose", "Flatten", "Squeeze", "Unsqueeze",
                                                           "MaxPool", "Slice", "Split", "Gather", "Concat", "Resize", "Pad",
                                                           "GlobalMaxPool"]
+}
+
+/// `--exclude-nodes`: node names or regular expressions, each matched against whole node names.
+public struct NodeExclusion {
+    let patterns: [(text: String, regex: NSRegularExpression)]
+
+    /// - Throws: `QuantizationError.invalidOption` for a pattern that is not a regular expression.
+    public init(_ texts: [String]) throws {
+        patterns = try texts.map { text in
+            do { return (text, try NSRegularExpression(pattern: "^(?:\(text))$")) } catch {
+                throw QuantizationError.invalidOption("--exclude-nodes: '\(text)' is not a valid regular expression")
+            }
+        }
+    }
+
+    private func matches(_ regex: NSRegularExpression, _ name: String) -> Bool {
+        regex.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
+    }
+
+    /// Whether `node` is excluded (a node without a name never is).
+    public func excludes(_ node: Node) -> Bool {
+        guard let name = node.name, !name.isEmpty else { return false }
+        return patterns.contains { matches($0.regex, name) }
+    }
+
+    /// The patterns that match the name of no node of `model` (any graph, any domain).
+    public func unmatched(in model: Model) -> [String] {
+        let names = model.allGraphs.flatMap { $0.nodes.compactMap(\.name) }.filter { !$0.isEmpty }
+        return patterns.filter { p in !names.contains { matches(p.regex, $0) } }.map(\.text)
+    }
 }

@@ -1,6 +1,5 @@
 import AbridgeIR
 import AbridgeRuntime
-import Foundation
 
 /// Which nodes and tensors are quantized: a pure decision over the graph, no edits.
 ///
@@ -30,28 +29,47 @@ struct QuantizationTargets {
     var activations: [Value] = []
     var kept: [QuantizationPlan.KeptInFloat] = []
 
+    /// Initializers a feed may override (IR >= 4: also listed as graph inputs). They are not
+    /// constants, so they stay in float (an integer copy would ignore the feed).
+    let overridable: Set<ObjectIdentifier>
+    /// `--exclude-nodes` patterns that name no node of the model.
+    var unmatchedExclusions: [String] = []
+
+    static let overridableReason = "initializer is also a graph input (a feed may override it)"
+
     init(model: Model, options: QuantizationOptions) throws {
-        let patterns = try options.excludeNodes.map { try NSRegularExpression(pattern: "^(?:\($0))$") }
-        func excluded(_ n: Node) -> Bool {
-            guard let name = n.name, !name.isEmpty else { return false }
-            let range = NSRange(name.startIndex..., in: name)
-            return patterns.contains { $0.firstMatch(in: name, range: range) != nil }
-        }
+        let exclusion = try NodeExclusion(options.excludeNodes)
+        overridable = Self.overridableInitializers(model)
+        unmatchedExclusions = exclusion.unmatched(in: model)
         guard let main = model.graph else { return }
         for graph in main.allGraphs {
             for node in graph.nodes where node.normalizedDomain.isEmpty && node.opType == "Gather" && options.quantizeEmbeddings {
-                guard !excluded(node), let t = isFloatWeight(node.inputs.first ?? nil), t.dims.count == 2,
+                guard let table = node.inputs.first ?? nil, let t = isFloatWeight(table), t.dims.count == 2,
                       (node.attribute("axis")?.int ?? 0) == 0 else { continue }
+                let label = node.name ?? node.label
+                if exclusion.excludes(node) { kept.append(.init(node: label, tensor: nil, reason: "excluded by --exclude-nodes")); continue }
+                if overridable.contains(ObjectIdentifier(table)) {
+                    kept.append(.init(node: label, tensor: table.name, reason: Self.overridableReason)); continue
+                }
                 nodes.append(ComputeNode(node: node, graph: graph, activationInputs: [], weight: (0, 0), bias: nil))
             }
             for node in graph.nodes where node.normalizedDomain.isEmpty && options.opTypes.contains(node.opType) {
-                if excluded(node) { kept.append(.init(node: node.name, tensor: nil, reason: "excluded by --exclude-nodes")); continue }
+                if exclusion.excludes(node) { kept.append(.init(node: node.name ?? node.label, tensor: nil, reason: "excluded by --exclude-nodes")); continue }
                 if let c = try classify(node, graph: graph) { nodes.append(c) }
             }
         }
         for c in nodes {
             for i in c.activationInputs { if let v = c.node.inputs[i] { addActivation(v, root: nil) } }
         }
+    }
+
+    /// Initializers that are also graph inputs of a model of IR version 4 or more (before IR 4
+    /// every initializer was listed as an input, as a constant).
+    static func overridableInitializers(_ model: Model) -> Set<ObjectIdentifier> {
+        guard (model.irVersion ?? 4) >= 4 else { return [] }
+        var out = Set<ObjectIdentifier>()
+        for g in model.allGraphs { for v in g.inputs where v.isInitializer { out.insert(ObjectIdentifier(v)) } }
+        return out
     }
 
     /// The weight's shape-and-type carrier when `v` is a constant float tensor: an initializer,
@@ -65,6 +83,12 @@ struct QuantizationTargets {
     private mutating func classify(_ node: Node, graph: Graph) throws -> ComputeNode? {
         let label = node.name ?? node.label
         func keep(_ reason: String) -> ComputeNode? { kept.append(.init(node: label, tensor: nil, reason: reason)); return nil }
+        // A weight or bias a feed may override stays float, and so does its node.
+        if ["Conv", "ConvTranspose", "Gemm", "MatMul"].contains(node.opType),
+           let v = node.inputs.dropFirst().first(where: { $0.map { overridable.contains(ObjectIdentifier($0)) } ?? false }) ?? nil {
+            kept.append(.init(node: label, tensor: v.name, reason: Self.overridableReason))
+            return nil
+        }
         switch node.opType {
         case _ where node.inputs.dropFirst().first??.initializer.map({ [.float16, .bfloat16].contains($0.elementType) }) == true:
             throw QuantizationError.unsupported("\(label): its weight is \(node.inputs[1]?.initializer?.elementType.name ?? "?"); bfloat16 models are not quantized yet (convert the model to float32 first)")

@@ -326,3 +326,274 @@ def test_our_runtime_agrees_with_onnxruntime_on_quantized_models(name, quantized
     # computes QDQ models in float: a value may round to a neighbouring quantization step in
     # some layers. The outputs must stay within 2% of the output range (measured: well below).
     assert np.abs(ours - theirs).max() <= 0.02 * (theirs.max() - theirs.min())
+
+
+# ---- fresh-user trial: opset upgrades, overridable weights, NaN data, options that do nothing ----
+
+def mlp_model(path, opset=9, ir=4, weight_is_input=False):
+    """x [N, 8] -> MatMul w1 -> Add b1 -> Relu -> Gemm w2, b2 -> y [N, 4]."""
+    rng = np.random.default_rng(10)
+    w1 = (rng.standard_normal((8, 16)) * 0.4).astype(np.float32)
+    b1 = (rng.standard_normal(16) * 0.1).astype(np.float32)
+    w2 = (rng.standard_normal((16, 4)) * 0.4).astype(np.float32)
+    b2 = (rng.standard_normal(4) * 0.1).astype(np.float32)
+    inits = [numpy_helper.from_array(a, n) for a, n in ((w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"))]
+    nodes = [helper.make_node("MatMul", ["x", "w1"], ["h0"], name="mm1"),
+             helper.make_node("Add", ["h0", "b1"], ["h1"], name="add1"),
+             helper.make_node("Relu", ["h1"], ["h"], name="relu1"),
+             helper.make_node("Gemm", ["h", "w2", "b2"], ["y"], name="gemm2")]
+    inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 8])]
+    if ir < 4:  # before IR 4 every initializer is listed as a graph input
+        inputs += [helper.make_tensor_value_info(t.name, t.data_type, list(t.dims)) for t in inits]
+    elif weight_is_input:
+        inputs.append(helper.make_tensor_value_info("w1", TensorProto.FLOAT, [8, 16]))
+    g = helper.make_graph(nodes, "mlp", inputs, [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 4])], inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)])
+    m.ir_version = ir
+    onnx.save(m, str(path))
+    return rng.standard_normal((64, 8)).astype(np.float32)
+
+
+def opset_of(model):
+    return {o.domain: o.version for o in model.opset_import}.get("", 0)
+
+
+def test_dynamic_opset9_mlp(abridge, tmp_path):
+    x = mlp_model(tmp_path / "m.onnx", opset=9)
+    p = quantize(abridge, tmp_path / "m.onnx", tmp_path / "q.onnx", "--mode", "dynamic")
+    assert "opset raised from 9 to 11" in p.stderr
+    q = onnx.load(str(tmp_path / "q.onnx"))
+    onnx.checker.check_model(q, full_check=True)
+    assert opset_of(q) == 11
+    assert {"DynamicQuantizeLinear", "MatMulInteger"} <= {n.op_type for n in q.graph.node}
+    ref = session(tmp_path / "m.onnx").run(None, {"x": x})[0]
+    got = session(tmp_path / "q.onnx").run(None, {"x": x})[0]
+    assert np.abs(got - ref).max() <= 0.03 * np.abs(ref).max(), np.abs(got - ref).max()
+
+
+def upsample_mlp(path, with_matmul):
+    """opset 9: x [N, 2, 3, 3] -> Upsample (nearest, 2x) [-> Reshape -> MatMul]."""
+    rng = np.random.default_rng(11)
+    inits = [numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales")]
+    nodes = [helper.make_node("Upsample", ["x", "scales"], ["u"], mode="nearest")]
+    out = helper.make_tensor_value_info("u", TensorProto.FLOAT, ["N", 2, 6, 6])
+    if with_matmul:
+        inits += [numpy_helper.from_array(np.array([-1, 72], np.int64), "shape"),
+                  numpy_helper.from_array((rng.standard_normal((72, 5)) * 0.2).astype(np.float32), "w")]
+        nodes += [helper.make_node("Reshape", ["u", "shape"], ["f"]), helper.make_node("MatMul", ["f", "w"], ["y"])]
+        out = helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 5])
+    g = helper.make_graph(nodes, "up", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 2, 3, 3])], [out], inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 9)])
+    m.ir_version = 4
+    onnx.save(m, str(path))
+    return rng.standard_normal((8, 2, 3, 3)).astype(np.float32)
+
+
+def test_dynamic_opset9_upsample_gets_roi_at_opset11(abridge, tmp_path):
+    x = upsample_mlp(tmp_path / "m.onnx", with_matmul=True)
+    quantize(abridge, tmp_path / "m.onnx", tmp_path / "q.onnx", "--mode", "dynamic")
+    q = onnx.load(str(tmp_path / "q.onnx"))
+    onnx.checker.check_model(q, full_check=True)
+    assert opset_of(q) == 11
+    resize = next(n for n in q.graph.node if n.op_type == "Resize")
+    assert len(resize.input) == 3 and resize.input[1], "Resize-11 needs its roi input"
+    roi = next(i for i in q.graph.initializer if i.name == resize.input[1])
+    assert roi.data_type == TensorProto.FLOAT and list(roi.dims) == [0]
+    ref = session(tmp_path / "m.onnx").run(None, {"x": x})[0]
+    got = session(tmp_path / "q.onnx").run(None, {"x": x})[0]
+    assert np.abs(got - ref).max() <= 0.03 * np.abs(ref).max()
+
+
+def test_static_per_tensor_opset9_upsample_becomes_resize10(abridge, tmp_path):
+    x = upsample_mlp(tmp_path / "m.onnx", with_matmul=True)
+    np.savez(tmp_path / "c.npz", x=x)
+    quantize(abridge, tmp_path / "m.onnx", tmp_path / "q.onnx", "--calibration", tmp_path / "c.npz", "--no-per-channel")
+    q = onnx.load(str(tmp_path / "q.onnx"))
+    onnx.checker.check_model(q, full_check=True)
+    assert opset_of(q) == 10
+    resize = next(n for n in q.graph.node if n.op_type == "Resize")
+    assert len(resize.input) == 2, "Resize-10 takes X and scales"
+    ref = session(tmp_path / "m.onnx").run(None, {"x": x})[0]
+    got = session(tmp_path / "q.onnx").run(None, {"x": x})[0]
+    assert np.abs(got - ref).max() <= 0.05 * np.abs(ref).max()
+
+
+def test_dynamic_with_nothing_to_quantize_keeps_the_opset(abridge, tmp_path):
+    upsample_mlp(tmp_path / "m.onnx", with_matmul=False)
+    p = quantize(abridge, tmp_path / "m.onnx", tmp_path / "q.onnx", "--mode", "dynamic")
+    assert "opset raised" not in p.stderr
+    assert "quantized 0 weights" in p.stderr
+    q = onnx.load(str(tmp_path / "q.onnx"))
+    onnx.checker.check_model(q, full_check=True)
+    assert opset_of(q) == 9
+    assert [n.op_type for n in q.graph.node] == ["Upsample"]
+
+
+@pytest.mark.parametrize("mode", ["static", "dynamic"])
+def test_initializer_that_is_a_graph_input_stays_float(abridge, tmp_path, mode):
+    x = mlp_model(tmp_path / "m.onnx", opset=13, ir=8, weight_is_input=True)
+    np.savez(tmp_path / "c.npz", x=x)
+    args = ("--calibration", tmp_path / "c.npz") if mode == "static" else ("--mode", "dynamic")
+    p = quantize(abridge, tmp_path / "m.onnx", tmp_path / "q.onnx", *args, "--plan-out", tmp_path / "p.json")
+    reason = "initializer is also a graph input (a feed may override it)"
+    assert reason in p.stderr and "w1" in p.stderr
+    plan = json.loads((tmp_path / "p.json").read_text())
+    assert any(k.get("tensor") == "w1" and k["reason"] == reason for k in plan["keptInFloat"])
+    assert {e["tensor"] for e in plan["entries"] if e["role"] == "weight"} == {"w2"}
+    q = onnx.load(str(tmp_path / "q.onnx"))
+    onnx.checker.check_model(q, full_check=True)
+    assert "w1" in [i.name for i in q.graph.input]
+    w1 = next(i for i in q.graph.initializer if i.name == "w1")
+    assert w1.data_type == TensorProto.FLOAT
+    # A feed overrides it in the quantized model as in the float one. (The activations after it
+    # were calibrated with the stored value: the feed permutes its columns, so their range holds.)
+    w_stored = numpy_helper.to_array(next(i for i in onnx.load(str(tmp_path / "m.onnx")).graph.initializer if i.name == "w1"))
+    w_other = np.ascontiguousarray(w_stored[:, ::-1])
+    ref = session(tmp_path / "m.onnx").run(None, {"x": x, "w1": w_other})[0]
+    got = session(tmp_path / "q.onnx").run(None, {"x": x, "w1": w_other})[0]
+    default = session(tmp_path / "q.onnx").run(None, {"x": x})[0]
+    assert np.abs(got - ref).max() <= 0.05 * np.abs(ref).max()
+    assert np.abs(got - default).max() > 0.1, "the feed must change the output"
+
+
+def test_ir3_initializers_listed_as_inputs_are_constants(abridge, tmp_path):
+    x = mlp_model(tmp_path / "m.onnx", opset=8, ir=3)
+    np.savez(tmp_path / "c.npz", x=x)
+    p = quantize(abridge, tmp_path / "m.onnx", tmp_path / "q.onnx", "--calibration", tmp_path / "c.npz", "--plan-out", tmp_path / "p.json")
+    assert "a feed may override it" not in p.stderr
+    plan = json.loads((tmp_path / "p.json").read_text())
+    assert {e["tensor"] for e in plan["entries"] if e["role"] == "weight"} == {"w1", "w2"}
+    q = onnx.load(str(tmp_path / "q.onnx"))
+    onnx.checker.check_model(q, full_check=True)
+    assert q.ir_version >= 4
+    # The constants stay constants: no initializer is left among the inputs.
+    assert [i.name for i in q.graph.input] == ["x"]
+    assert all(i.data_type != TensorProto.FLOAT or not i.name.startswith("w") for i in q.graph.initializer
+               if i.name in ("w1", "w2"))
+    ref = session(tmp_path / "m.onnx").run(None, {"x": x})[0]
+    got = session(tmp_path / "q.onnx").run(None, {"x": x})[0]
+    assert np.abs(got - ref).max() <= 0.05 * np.abs(ref).max()
+
+
+def test_all_nan_calibration_keeps_activations_float(abridge, tmp_path):
+    data = np.load(SAMPLES / "digits-cnn.calib.npz")
+    nan = {k: np.full_like(v, np.nan) if v.dtype.kind == "f" else v for k, v in data.items()}
+    np.savez(tmp_path / "nan.npz", **nan)
+    p = quantize(abridge, SAMPLES / "digits-cnn.onnx", tmp_path / "q.onnx", "--calibration", tmp_path / "nan.npz",
+                 "--calibration-size", "8", "--plan-out", tmp_path / "p.json")
+    plan = json.loads((tmp_path / "p.json").read_text())
+    roots = [k["tensor"] for k in plan["keptInFloat"] if "no finite calibration value" in k["reason"]]
+    assert roots, plan["keptInFloat"]
+    for name in roots:
+        assert f"warning: activation '{name}': no finite calibration value" in p.stderr
+    assert "every activation is kept in float" in p.stderr
+    assert not [e for e in plan["entries"] if e["role"] == "activation"]
+    q = onnx.load(str(tmp_path / "q.onnx"))
+    onnx.checker.check_model(q, full_check=True)
+    assert "QuantizeLinear" not in {n.op_type for n in q.graph.node}
+    _, float_acc = metric("digits-cnn", SAMPLES / "digits-cnn.onnx")
+    _, acc = metric("digits-cnn", tmp_path / "q.onnx")
+    assert abs(float_acc - acc) <= 0.005, (float_acc, acc)
+
+
+def test_bad_exclude_pattern_is_a_usage_error(abridge, tmp_path):
+    for mode in ("static", "dynamic"):
+        p = abridge("quantize", SAMPLES / "digits-mlp.onnx", "--calibration", SAMPLES / "digits-mlp.calib.npz",
+                    "--mode", mode, "--exclude-nodes", "[", "-o", tmp_path / "q.onnx")
+        assert p.returncode == 64, p.stderr
+        assert "'[' is not a valid regular expression" in p.stderr
+        assert "NSCocoaErrorDomain" not in p.stderr
+        assert not (tmp_path / "q.onnx").exists()
+
+
+def test_plan_in_missing_unreadable_and_malformed(abridge, quantized, tmp_path):
+    args = ("quantize", SAMPLES / "digits-mlp.onnx", "-o", tmp_path / "q.onnx", "--plan-in")
+    p = abridge(*args, tmp_path / "nonexist.json")
+    assert p.returncode == 66 and "nonexist.json: no such file" in p.stderr, p.stderr
+    (tmp_path / "bad.json").write_text("{not json")
+    p = abridge(*args, tmp_path / "bad.json")
+    assert p.returncode == 65 and "not valid JSON" in p.stderr, p.stderr
+    good = json.loads((quantized["digits-mlp"][0].parent / "digits-mlp.plan.json").read_text())
+    for edit, where, expected in [(lambda d: d["entries"][0]["parameters"].update(scale="big"), "entries[0].parameters.scale", "expected an array"),
+                                  (lambda d: d["entries"][1]["parameters"]["scale"].__setitem__(0, "x"), "entries[1].parameters.scale[0]", "expected a number"),
+                                  (lambda d: d["entries"][0].pop("role"), "entries[0]", "'role' is missing"),
+                                  (lambda d: d.update(activationType="int4"), "activationType", "expected one of uint8")]:
+        d = json.loads(json.dumps(good))
+        edit(d)
+        (tmp_path / "e.json").write_text(json.dumps(d))
+        p = abridge(*args, tmp_path / "e.json")
+        assert p.returncode == 65, p.stderr
+        assert f"'{where}'" in p.stderr and expected in p.stderr, p.stderr
+        assert "DecodingError" not in p.stderr and "Debug description" not in p.stderr, p.stderr
+    d = dict(good, formatVersion=2)
+    (tmp_path / "v2.json").write_text(json.dumps(d))
+    p = abridge(*args, tmp_path / "v2.json")
+    assert p.returncode == 65 and "formatVersion 2 is not supported" in p.stderr and "formatVersion 1" in p.stderr, p.stderr
+
+
+@pytest.mark.parametrize("args, note", [
+    (("--percentile", "99.9"), "--percentile is used only with --method percentile"),
+    (("--method", "entropy", "--percentile", "99.9"), "--percentile is used only with --method percentile"),
+    (("--method", "percentile", "--moving-average"), "--moving-average is used only with --method minmax"),
+    (("--mode", "dynamic"), "--calibration is not used"),
+    (("--exclude-nodes", "no_such_node"), "--exclude-nodes 'no_such_node' matched no node"),
+    (("--op-types", "Foo", "Gemm"), "--op-types Foo matched no node"),
+    (("--exclude-op-types", "Foo"), "--exclude-op-types Foo matched no node"),
+    (("--op-types", "Relu", "Gemm"), "Relu is never quantized"),
+])
+def test_options_that_do_nothing_say_so(abridge, tmp_path, args, note):
+    p = quantize(abridge, SAMPLES / "digits-mlp.onnx", tmp_path / "q.onnx", "--calibration", SAMPLES / "digits-mlp.calib.npz", *args)
+    assert note in p.stderr, p.stderr
+
+
+def test_options_that_are_used_give_no_note(abridge, tmp_path):
+    p = quantize(abridge, SAMPLES / "digits-mlp.onnx", tmp_path / "q.onnx", "--calibration", SAMPLES / "digits-mlp.calib.npz",
+                 "--method", "percentile", "--percentile", "99.9")
+    assert "note:" not in p.stderr and "warning:" not in p.stderr, p.stderr
+    p = quantize(abridge, SAMPLES / "digits-mlp.onnx", tmp_path / "q.onnx", "--calibration", SAMPLES / "digits-mlp.calib.npz",
+                 "--moving-average")
+    assert "note:" not in p.stderr, p.stderr
+
+
+def test_plan_entries_naming_nothing_are_reported(abridge, quantized, tmp_path):
+    plan = json.loads((quantized["digits-mlp"][0].parent / "digits-mlp.plan.json").read_text())
+    ghost = dict(plan["entries"][0], tensor="no_such_tensor")
+    plan["entries"].append(ghost)
+    (tmp_path / "p.json").write_text(json.dumps(plan))
+    p = quantize(abridge, SAMPLES / "digits-mlp.onnx", tmp_path / "q.onnx", "--plan-in", tmp_path / "p.json")
+    assert f"the {ghost['role']} entry 'no_such_tensor' matched no tensor" in p.stderr, p.stderr
+
+
+def test_plan_in_reports_the_same_counts_as_plan_out(abridge, tmp_path):
+    import re
+    out1, out2 = tmp_path / "a.onnx", tmp_path / "b.onnx"
+    p1 = quantize(abridge, SAMPLES / "digits-cnn.onnx", out1, "--calibration", SAMPLES / "digits-cnn.calib.npz",
+                  "--plan-out", tmp_path / "p.json")
+    p2 = quantize(abridge, SAMPLES / "digits-cnn.onnx", out2, "--plan-in", tmp_path / "p.json", "--plan-out", tmp_path / "p2.json")
+    counts = [re.search(r"quantized (\d+) weights and (\d+) activations", p.stderr).groups() for p in (p1, p2)]
+    assert counts[0] == counts[1], counts
+    assert out1.read_bytes() == out2.read_bytes()
+    a, b = (json.loads((tmp_path / f).read_text()) for f in ("p.json", "p2.json"))
+    assert len(a["entries"]) == len(b["entries"])
+    assert a["entries"] == b["entries"]
+
+
+def test_default_op_set_float_ops_are_listed_grouped(abridge, tmp_path):
+    p = quantize(abridge, SAMPLES / "tiny-lm.onnx", tmp_path / "q.onnx", "--calibration", SAMPLES / "tiny-lm.calib.npz",
+                 "--calibration-size", "4", "--plan-out", tmp_path / "p.json")
+    model = onnx.load(str(SAMPLES / "tiny-lm.onnx"))
+    counts = {}
+    for n in model.graph.node:
+        counts[n.op_type] = counts.get(n.op_type, 0) + 1
+    plan = json.loads((tmp_path / "p.json").read_text())
+    groups = {k["opType"]: k for k in plan["keptInFloat"] if k.get("opType")}
+    for op in ("LayerNormalization", "Softmax"):
+        if op not in counts:
+            continue
+        assert groups[op]["count"] == counts[op], groups.get(op)
+        assert groups[op]["reason"].startswith("not in the default op set: ")
+        n = counts[op]
+        assert f"  {op} ({n} node{'s' if n > 1 else ''}): not in the default op set: " in p.stderr, p.stderr
+    assert "Softmax" in counts or "LayerNormalization" in counts
+    # One line per op type, not per node.
+    assert p.stderr.count("Softmax (") <= 1
