@@ -27,6 +27,21 @@ public enum MemoryLimit {
         return physicalMemory ?? (1 << 46)
     }()
 
+    /// A lower limit for the work done inside `withLimit(_:_:)` on this thread or task (nil: none).
+    @TaskLocal public static var scoped: Int?
+
+    /// The limit in force here: `bytes`, or a lower `scoped` limit.
+    public static var current: Int {
+        guard let s = scoped else { return bytes }
+        return Swift.min(s, bytes)
+    }
+
+    /// Runs `body` with the limit lowered to `limit` bytes (e.g. constant folding, which must
+    /// not materialize a large result only to discard it).
+    public static func withLimit<R>(_ limit: Int, _ body: () throws -> R) rethrows -> R {
+        try $scoped.withValue(limit, operation: body)
+    }
+
     /// Bytes of physical memory, or nil when the system does not say.
     public static var physicalMemory: Int? {
         let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
@@ -36,12 +51,12 @@ public enum MemoryLimit {
     }
 
     /// `elements * elementSize` bytes when that product neither overflows `Int` nor exceeds
-    /// `bytes`, nil otherwise (also for a negative count or size).
+    /// `current`, nil otherwise (also for a negative count or size).
     @inlinable
     public static func byteCount(elements: Int, elementSize: Int) -> Int? {
         guard elements >= 0, elementSize >= 0 else { return nil }
         let (product, overflow) = elements.multipliedReportingOverflow(by: elementSize)
-        guard !overflow, product <= bytes else { return nil }
+        guard !overflow, product <= current else { return nil }
         return product
     }
 
@@ -75,6 +90,7 @@ public enum MemoryLimit {
     /// limit of 24613478400 bytes (physical memory; ABRIDGE_MAX_TENSOR_BYTES changes it)".
     public static func describeRefusal(bytes requested: Int?) -> String {
         let amount = requested.map { "\($0) bytes" } ?? "more bytes than an Int can count"
+        if scoped != nil && current < bytes { return "needs \(amount), more than the limit of \(current) bytes for this step" }
         return "needs \(amount), more than the limit of \(bytes) bytes (physical memory; \(environmentVariable) changes it)"
     }
 }

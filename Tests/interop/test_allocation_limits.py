@@ -13,6 +13,7 @@ machine, which also checks the documented override.
 """
 import os
 import subprocess
+import sys
 
 import numpy as np
 import onnx
@@ -170,3 +171,23 @@ def test_broadcast_of_two_feeds(tmp_path):
     out_dir.mkdir()
     p = run_abridge("run", model, "--inputs", feeds, "-o", out_dir / "o.npz")
     assert_refused(p, "sum", out_dir)
+
+
+def test_fold_constants_does_not_materialize_what_it_would_discard(tmp_path):
+    # ConstantOfShape [20000, 20000] is 1.6 GB: too large to fold (over 1 Mi elements), and
+    # fold-constants must skip it without allocating it first (peak RSS was 1.6 GB before).
+    x = helper.make_tensor_value_info("x", F32, [1])
+    y = helper.make_tensor_value_info("y", F32, None)
+    shape = numpy_helper.from_array(np.array([20000, 20000], np.int64), "s")
+    g = helper.make_graph([helper.make_node("ConstantOfShape", ["s"], ["c"], name="cos"),
+                           helper.make_node("Add", ["x", "c"], ["y"], name="add")], "g", [x], [y], [shape])
+    model = tmp_path / "fold.onnx"
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], ir_version=7), model)
+    probe = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:]); "
+             "print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    r = subprocess.run([sys.executable, "-c", probe, abridge_binary(), "convert", model, "-o", tmp_path / "f.onnx",
+                        "--passes", "fold-constants"], capture_output=True, text=True, timeout=600)
+    status, peak_kib = map(int, r.stdout.split()[-2:])
+    assert status == 0, r.stderr
+    assert peak_kib < 512 * 1024, f"peak RSS {peak_kib} KiB"
+    assert [n.op_type for n in onnx.load(tmp_path / "f.onnx").graph.node] == ["ConstantOfShape", "Add"]

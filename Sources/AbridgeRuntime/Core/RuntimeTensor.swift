@@ -66,7 +66,7 @@ public struct RuntimeTensor {
         guard shape.allSatisfy({ $0 >= 0 }) else { throw RuntimeError.invalidShape("negative dimension in \(shape)") }
         guard let bytes = MemoryLimit.byteCount(shape: shape, elementSize: elementSize) else {
             throw RuntimeError.tooLarge(what: what(), bytes: MemoryLimit.exactByteCount(shape: shape, elementSize: elementSize),
-                                        limit: MemoryLimit.bytes)
+                                        limit: MemoryLimit.current)
         }
         return bytes
     }
