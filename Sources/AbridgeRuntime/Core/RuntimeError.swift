@@ -52,7 +52,7 @@ extension RuntimeError {
     public init(_ error: KernelError) {
         switch error {
         case .tooLarge(let kernel, let buffer, let bytes):
-            self = .tooLarge(what: "\(kernel) buffer '\(buffer)'", bytes: bytes, limit: MemoryLimit.bytes)
+            self = .tooLarge(what: "\(kernel) buffer '\(buffer)'", bytes: bytes, limit: MemoryLimit.current)
         default:
             self = .invalidInput(node: "", reason: "\(error)")
         }

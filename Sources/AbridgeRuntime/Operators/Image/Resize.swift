@@ -110,7 +110,7 @@ struct Resize: OperatorKernel {
             throw RuntimeError.invalidInput(node: "", reason: "Resize: output length \(value) of axis \(axis) is not a non-negative number")
         }
         guard value < 0x1p62 else {
-            throw RuntimeError.tooLarge(what: "the output (axis \(axis) of length \(value))", bytes: nil, limit: MemoryLimit.bytes)
+            throw RuntimeError.tooLarge(what: "the output (axis \(axis) of length \(value))", bytes: nil, limit: MemoryLimit.current)
         }
         return Int(value.rounded(.down))
     }
