@@ -51,7 +51,7 @@ let package = Package(
                                                     .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "AbridgeRuntime", dependencies: ["AbridgeIR", "AbridgeKernels",
                                                        .product(name: "Logging", package: "swift-log")]),
-        .target(name: "AbridgePasses", dependencies: ["AbridgeIR", "AbridgeRuntime",
+        .target(name: "AbridgePasses", dependencies: ["AbridgeIR", "AbridgeRuntime", "AbridgeKernels",
                                                       .product(name: "Logging", package: "swift-log")]),
         .target(name: "AbridgeQuantization", dependencies: ["AbridgeIR", "AbridgeRuntime", "AbridgeKernels", "AbridgePasses",
                                                             "AbridgeData",

@@ -63,14 +63,8 @@ struct ConvertCommand: ParsableCommand {
                 console.status(changed.isEmpty ? "passes changed nothing" : "passes applied: \(changed.joined(separator: ", "))")
             }
             if let cap = maxIrVersion, let v = m.irVersion, v > cap {
+                try IRVersionCap.lower(m, to: cap, model: model)
                 console.status("lowering ir_version from \(v) to \(cap)")
-                m.irVersion = cap
-                if cap < 4 {
-                    // IR version 3 requires every initializer to be listed as a graph input.
-                    for g in m.allGraphs {
-                        for v in g.initializers where !g.inputs.contains(where: { $0 === v }) { g.inputs.append(v) }
-                    }
-                }
             }
             var options = WriteOptions()
             options.externalData = externalData ? .always : .automatic
@@ -86,6 +80,38 @@ struct ConvertCommand: ParsableCommand {
                 line += " and \(f) (\(report.externalTensorCount) tensors, \(Bytes.format(report.externalDataBytes)))"
             }
             console.status(line)
+        }
+    }
+}
+
+/// Lowering a model's IR version (`convert --max-ir-version`).
+enum IRVersionCap {
+    /// Sets `m.irVersion` to `cap`, listing the main graph's initializers as graph inputs (with
+    /// their element type and dimensions as the input type) when `cap` is below 4, as IR version 3
+    /// requires.
+    /// - Throws: `CLIError` with status 69 (nothing changed) when `m` uses something `cap` cannot
+    ///   express: an opset newer than `cap` allows (onnx's release table), model-local functions,
+    ///   sparse initializers, or, below IR 4, initializers inside a subgraph (whose inputs are the
+    ///   operator's parameters, so the initializers cannot be listed there).
+    static func lower(_ m: Model, to cap: Int64, model path: String) throws {
+        var problems = IRVersionRequirements.violations(of: m, cap: cap)
+        let main = m.graph
+        if cap < IRVersionRequirements.initializersWithoutInputs {
+            for g in m.allGraphs where g !== main && !g.initializers.isEmpty {
+                problems.append("graph '\(g.name ?? "")' is a subgraph with initializers, which IR version < 4 would need listed as its inputs")
+            }
+        }
+        guard problems.isEmpty else {
+            throw CLIError(status: .unavailable,
+                           message: "\(path): cannot lower the IR version to \(cap): \(problems.joined(separator: "; "))")
+        }
+        m.irVersion = cap
+        guard cap < IRVersionRequirements.initializersWithoutInputs, let main else { return }
+        for v in main.initializers where !main.inputs.contains(where: { $0 === v }) {
+            if v.type == nil, let t = v.initializer {
+                v.type = TypeInfo.tensor(t.elementType, shape: Shape(t.dims))
+            }
+            main.inputs.append(v)
         }
     }
 }

@@ -20,7 +20,9 @@ public enum ConvTranspose {
         let inSize = plan.inSize, outSize = plan.outSize, cg = plan.cPerGroup, mg = plan.mPerGroup
         let colRows = mg * plan.kernelSize
         for i in 0..<y.count { y[i] = 0 }
-        var col = [Float](repeating: 0, count: colRows * inSize)
+        let colCount = try ShapeMath.elementCount([colRows, inSize], kernel: "ConvTranspose")
+        _ = try MemoryLimit.checkScratch(elements: colCount, elementSize: MemoryLayout<Float>.stride, kernel: "ConvTranspose", buffer: "col")
+        var col = [Float](repeating: 0, count: colCount)
         if colRows > 0 && inSize > 0 {
             for n in 0..<plan.batch {
                 for gi in 0..<group {

@@ -19,7 +19,9 @@ public enum IntegerConvolution {
         }
         let inSize = plan.inSize, outSize = plan.outSize, cg = plan.cPerGroup, mg = plan.mPerGroup
         let rows = cg * plan.kernelSize
-        var col = [X](repeating: xZeroPoint, count: rows * outSize)
+        let colCount = try ShapeMath.elementCount([rows, outSize], kernel: "ConvInteger")
+        _ = try MemoryLimit.checkScratch(elements: colCount, elementSize: MemoryLayout<X>.stride, kernel: "ConvInteger", buffer: "col")
+        var col = [X](repeating: xZeroPoint, count: colCount)
         let xz = [xZeroPoint]
         for n in 0..<plan.batch {
             for gi in 0..<group {

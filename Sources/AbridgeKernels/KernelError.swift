@@ -13,6 +13,8 @@ public enum KernelError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidArgument(kernel: String, message: String)
     /// A size computation overflowed `Int` or a BLAS 32-bit integer.
     case overflow(kernel: String, message: String)
+    /// A scratch buffer would exceed `MemoryLimit.bytes` (nil bytes: the size overflows `Int`).
+    case tooLarge(kernel: String, buffer: String, bytes: Int?)
 
     /// Human-readable message naming the kernel and the offending values.
     public var description: String {
@@ -27,6 +29,22 @@ public enum KernelError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(kernel): invalid argument: \(message)"
         case .overflow(let kernel, let message):
             return "\(kernel): size overflow: \(message)"
+        case .tooLarge(let kernel, let buffer, let bytes):
+            return "\(kernel): buffer '\(buffer)' \(MemoryLimit.describeRefusal(bytes: bytes))"
         }
+    }
+}
+
+extension MemoryLimit {
+    /// Checks a kernel's scratch buffer of `elements` elements of `elementSize` bytes.
+    /// - Returns: its byte size.
+    /// - Throws: `KernelError.tooLarge` naming `kernel` and `buffer` when it overflows or exceeds
+    ///   `bytes`.
+    public static func checkScratch(elements: Int, elementSize: Int, kernel: String, buffer: String) throws -> Int {
+        guard let n = byteCount(elements: elements, elementSize: elementSize) else {
+            let (p, o) = elements.multipliedReportingOverflow(by: elementSize)
+            throw KernelError.tooLarge(kernel: kernel, buffer: buffer, bytes: o ? nil : p)
+        }
+        return n
     }
 }

@@ -96,6 +96,7 @@ extension ProtoDecoder {
             node.overload = try optString(p.has_overload, p.overload, "\(what) node overload")
             node.docString = try optString(p.has_doc_string, p.doc_string, "\(what) node doc_string")
             for o in try strings(p.n_output, p.output, "\(what) node output") {
+                if !o.isEmpty { try checkSingleAssignment(o, by: node, scope: scope, what: what) }
                 let v = Value(name: o)
                 node.appendOutput(v)
                 if !o.isEmpty { scope.define(v) }
@@ -114,6 +115,28 @@ extension ProtoDecoder {
             node.unknownFields = unknown(p.base)
             graph.append(node)
         }
+    }
+
+    /// Refuses a node output `name` that is already defined, as `onnx.checker` does ("Graph must
+    /// be in single static assignment (SSA) form"): by another node of the same graph (or twice
+    /// by `node`), or as an input or initializer of this graph or of an enclosing graph. A
+    /// subgraph node output that repeats an outer node's output is left alone: the checker's
+    /// verdict there depends on node order.
+    /// - Throws: `ONNXError.invalidModel` naming the tensor and both definitions.
+    func checkSingleAssignment(_ name: String, by node: Node, scope: Scope, what: String) throws {
+        guard let existing = scope.lookup(name) else { return }
+        let nodeLabel = node.name.map { "'\($0)'" } ?? "(unnamed)"
+        if let other = existing.producer {
+            guard scope.definesLocally(existing) else { return }
+            let otherLabel = other.name.map { "'\($0)'" } ?? "(unnamed)"
+            if other === node {
+                throw fail("\(what): tensor '\(name)' is listed twice among the outputs of node \(nodeLabel) (\(node.opType)); a graph must be in single static assignment form")
+            }
+            throw fail("\(what): tensor '\(name)' is produced by two nodes, \(otherLabel) (\(other.opType)) and \(nodeLabel) (\(node.opType)); a graph must be in single static assignment form")
+        }
+        let kind = existing.isInitializer ? "an initializer" : "a graph input"
+        let whose = scope.definesLocally(existing) ? "" : " of an enclosing graph"
+        throw fail("\(what): output '\(name)' of node \(nodeLabel) (\(node.opType)) has the name of \(kind)\(whose); a graph must be in single static assignment form")
     }
 
     func attribute(_ a: UnsafeMutablePointer<Onnx__AttributeProto>, scope: Scope?, what: String) throws -> Attribute {

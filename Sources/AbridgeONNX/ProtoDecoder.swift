@@ -151,6 +151,9 @@ final class Scope {
 
     func define(_ v: Value) { names[v.name] = v }
 
+    /// Whether `v` is defined in this scope itself (not in an enclosing one).
+    func definesLocally(_ v: Value) -> Bool { names[v.name] === v }
+
     func lookup(_ name: String) -> Value? {
         var s: Scope? = self
         while let current = s {

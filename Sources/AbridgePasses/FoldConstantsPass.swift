@@ -1,4 +1,5 @@
 import AbridgeIR
+import AbridgeKernels
 import AbridgeRuntime
 
 /// Replaces a node whose inputs are all constants with initializers holding its outputs,
@@ -47,7 +48,11 @@ public struct FoldConstantsPass: GraphPass {
             g.append(copy)
             g.outputs = copy.outputs.filter { !$0.name.isEmpty }
             let m = Model(irVersion: model.irVersion, opsetImports: model.opsetImports, graph: g)
-            guard let results = try? InferenceSession(model: m, registry: registry).run([:]) else { continue }
+            // Results over 1 Mi elements or 4x the inputs are discarded below; the scoped memory
+            // limit keeps the node from materializing a much larger one first (16x the inputs
+            // or 64 MiB leaves room for kernel scratch buffers).
+            let budget = Swift.max(inputBytes.multipliedReportingOverflow(by: 16).overflow ? Int.max : 16 * inputBytes, 64 << 20)
+            guard let results = try? MemoryLimit.withLimit(budget, { try InferenceSession(model: m, registry: registry).run([:]) }) else { continue }
             var tensors: [String: Tensor] = [:]
             var tooLarge = false
             for (name, value) in results {

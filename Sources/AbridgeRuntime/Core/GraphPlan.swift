@@ -1,4 +1,5 @@
 import AbridgeIR
+import AbridgeKernels
 
 /// A graph compiled for execution: nodes in topological order with their kernels, initializers
 /// converted once, and for each step the values whose last use it is (released right after, so
@@ -162,6 +163,8 @@ public final class GraphPlan {
             do { results = try step.kernel.run(args, context: context) } catch let e as RuntimeError {
                 if case .inNode = e { throw e }
                 throw RuntimeError.inNode(node: step.node.label, underlying: e)
+            } catch let e as KernelError {
+                throw RuntimeError.inNode(node: step.node.label, underlying: RuntimeError(e))
             } catch {
                 throw RuntimeError.inNode(node: step.node.label, underlying: error)
             }

@@ -1,4 +1,5 @@
 import AbridgeIR
+import AbridgeKernels
 
 /// Errors of the runtime. Each names the node, input or tensor concerned.
 public enum RuntimeError: Error, CustomStringConvertible, Sendable {
@@ -20,6 +21,10 @@ public enum RuntimeError: Error, CustomStringConvertible, Sendable {
     indirect case inNode(node: String, underlying: Error)
     /// The model cannot be executed (cycle, missing value, no graph).
     case invalidModel(String)
+    /// A tensor or buffer whose size, computed from the model or the feeds, exceeds
+    /// `MemoryLimit.bytes` (physical memory) or overflows `Int`: refused before allocating.
+    /// `bytes` is nil when the size overflows.
+    case tooLarge(what: String, bytes: Int?, limit: Int)
 
     public var description: String {
         switch self {
@@ -35,6 +40,21 @@ public enum RuntimeError: Error, CustomStringConvertible, Sendable {
         case .typeMismatch(let r): return r
         case .inNode(let n, let e): return "node \(n): \(e)"
         case .invalidModel(let r): return "cannot run the model: \(r)"
+        case .tooLarge(let what, let bytes, _): return "\(what) is too large: \(MemoryLimit.describeRefusal(bytes: bytes))"
+        }
+    }
+}
+
+extension RuntimeError {
+    /// The runtime's view of a kernel error that reached the interpreter unwrapped: a refused
+    /// scratch buffer stays `.tooLarge`; every other kernel error means the node's inputs are
+    /// inconsistent (`.invalidInput`; the interpreter adds the node's label).
+    public init(_ error: KernelError) {
+        switch error {
+        case .tooLarge(let kernel, let buffer, let bytes):
+            self = .tooLarge(what: "\(kernel) buffer '\(buffer)'", bytes: bytes, limit: MemoryLimit.current)
+        default:
+            self = .invalidInput(node: "", reason: "\(error)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import AbridgeIR
+import AbridgeKernels
 
 /// A tensor during execution: element type, shape and elements in row-major order.
 ///
@@ -44,21 +45,30 @@ public struct RuntimeTensor {
         self.storage = TensorStorage(byteCount: 0)
     }
 
-    /// Allocates an uninitialized tensor.
+    /// Allocates an uninitialized tensor. Every tensor the kernels create goes through here, so
+    /// this is where sizes computed from model data are bounded.
     /// - Throws: `RuntimeError.unsupportedType` for STRING/unknown types; `.invalidShape` for a
-    ///   negative dimension or a size that overflows.
+    ///   negative dimension; `.tooLarge` when the byte size overflows or exceeds
+    ///   `MemoryLimit.bytes` (the process would otherwise abort in `malloc`).
     public static func allocate(_ type: DataType, _ shape: [Int]) throws -> RuntimeTensor {
         guard let size = elementSize(type) else { throw RuntimeError.unsupportedType(type, context: "allocate") }
-        var n = 1
-        for d in shape {
-            guard d >= 0 else { throw RuntimeError.invalidShape("negative dimension in \(shape)") }
-            let (r, o) = n.multipliedReportingOverflow(by: d)
-            guard !o else { throw RuntimeError.invalidShape("\(shape) has too many elements") }
-            n = r
-        }
-        let (bytes, o) = n.multipliedReportingOverflow(by: size)
-        guard !o, bytes < (1 << 46) else { throw RuntimeError.invalidShape("\(shape) of \(type) is too large") }
+        let bytes = try checkedByteCount(shape: shape, elementSize: size, what: "a \(type.shortName) tensor of shape \(shape)")
         return RuntimeTensor(dataType: type, shape: shape, storage: TensorStorage(byteCount: bytes))
+    }
+
+    /// The byte size of a buffer of `shape` with `elementSize`-byte elements, checked against
+    /// `MemoryLimit` before anything is allocated. Kernels that build a Swift array or scratch
+    /// buffer sized from data call this first.
+    /// - Parameter what: names the buffer in the error ("a FLOAT tensor of shape [...]").
+    /// - Throws: `RuntimeError.invalidShape` for a negative dimension, `.tooLarge` when the size
+    ///   overflows `Int` or exceeds `MemoryLimit.bytes`.
+    public static func checkedByteCount(shape: [Int], elementSize: Int, what: @autoclosure () -> String) throws -> Int {
+        guard shape.allSatisfy({ $0 >= 0 }) else { throw RuntimeError.invalidShape("negative dimension in \(shape)") }
+        guard let bytes = MemoryLimit.byteCount(shape: shape, elementSize: elementSize) else {
+            throw RuntimeError.tooLarge(what: what(), bytes: MemoryLimit.exactByteCount(shape: shape, elementSize: elementSize),
+                                        limit: MemoryLimit.current)
+        }
+        return bytes
     }
 
     /// A tensor holding `values`.

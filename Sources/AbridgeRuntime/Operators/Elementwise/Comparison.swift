@@ -26,6 +26,7 @@ struct ComparisonKernel<Op: ComparisonOp>: OperatorKernel {
         case .string:
             let x = a.strings ?? [], y = b.strings ?? []
             let shape = try NumericDispatch.guarded(Op.name) { try Broadcast.shape(a.shape, b.shape) }
+            _ = try RuntimeTensor.checkedByteCount(shape: shape, elementSize: MemoryLayout<Bool>.stride, what: "the BOOL output of shape \(shape)")
             var out = [Bool](repeating: false, count: try StridedCopy.count(shape))
             try x.withUnsafeBufferPointer { px in
                 try y.withUnsafeBufferPointer { py in

@@ -12,6 +12,7 @@ enum StringConcatOp {
             guard a.dataType == .string, b.dataType == .string else { throw RuntimeError.typeMismatch("StringConcat needs STRING inputs") }
             let x = a.strings ?? [], y = b.strings ?? []
             let shape = try NumericDispatch.guarded("StringConcat") { try Broadcast.shape(a.shape, b.shape) }
+            _ = try RuntimeTensor.checkedByteCount(shape: shape, elementSize: MemoryLayout<String>.stride, what: "the STRING output of shape \(shape)")
             var out = [String](repeating: "", count: try StridedCopy.count(shape))
             try x.withUnsafeBufferPointer { px in
                 try y.withUnsafeBufferPointer { py in

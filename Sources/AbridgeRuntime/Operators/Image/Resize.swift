@@ -80,14 +80,14 @@ struct Resize: OperatorKernel {
             if keepAspect != "stretch" {
                 let chosen = axes.map { scale[$0] }
                 let s = (keepAspect == "not_larger" ? chosen.min() : chosen.max()) ?? 1
-                for a in axes { scale[a] = s; output[a] = Int(s * Double(x.shape[a]) + 0.5) }
+                for a in axes { scale[a] = s; output[a] = try Self.length(s * Double(x.shape[a]) + 0.5, axis: a) }
             }
         } else if let scales {
             let v = try QuantizationParameters.doubles(scales, "scales")
             guard v.count == axes.count, v.allSatisfy({ $0 > 0 }) else {
                 throw RuntimeError.invalidInput(node: "", reason: "Resize: scales \(v) must have \(axes.count) positive values")
             }
-            for (i, a) in axes.enumerated() { scale[a] = v[i]; output[a] = Int((v[i] * Double(x.shape[a])).rounded(.down)) }
+            for (i, a) in axes.enumerated() { scale[a] = v[i]; output[a] = try Self.length(v[i] * Double(x.shape[a]), axis: a) }
         } else {
             throw RuntimeError.invalidInput(node: "", reason: "Resize: one of scales and sizes is required")
         }
@@ -102,12 +102,32 @@ struct Resize: OperatorKernel {
         return [.tensor(try Self.resample(x, axes: axes.sorted(), scale: scale, output: output, roi: box, settings: settings))]
     }
 
+    /// An output length `floor(value)` (value = scale × input length) as an `Int`.
+    /// - Throws: `RuntimeError.invalidInput` for NaN or a negative value, `.tooLarge` for a
+    ///   length no tensor could have (beyond 2^62, where `Int(_:)` would trap).
+    static func length(_ value: Double, axis: Int) throws -> Int {
+        guard !value.isNaN, value >= 0 else {
+            throw RuntimeError.invalidInput(node: "", reason: "Resize: output length \(value) of axis \(axis) is not a non-negative number")
+        }
+        guard value < 0x1p62 else {
+            throw RuntimeError.tooLarge(what: "the output (axis \(axis) of length \(value))", bytes: nil, limit: MemoryLimit.current)
+        }
+        return Int(value.rounded(.down))
+    }
+
     /// Resamples X along `axes` (ascending, as the reference) to `output`.
+    /// - Throws: `RuntimeError.tooLarge` before any work when the output (or the DOUBLE buffer
+    ///   the axes are resampled in) exceeds `MemoryLimit`.
     static func resample(_ x: RuntimeTensor, axes: [Int], scale: [Double], output: [Int], roi: [(Double, Double)],
                          settings: ResizeSettings) throws -> RuntimeTensor {
         guard x.dataType == .int8 || x.dataType == .uint8 || FloatOperand.types.contains(x.dataType) else {
             throw RuntimeError.typeMismatch("Resize: unsupported input type \(x.dataType.shortName)")
         }
+        // Every intermediate shape lies between the input's and the output's, dimension by
+        // dimension, so the largest DOUBLE buffer is that of their dimension-wise maximum.
+        let largest = zip(x.shape, output).map { Swift.max($0, $1) }
+        _ = try RuntimeTensor.checkedByteCount(shape: largest, elementSize: MemoryLayout<Double>.stride,
+                                               what: "the resampling buffer of shape \(largest) (output \(output))")
         var data = try QuantizationParameters.doubles(x, "X")
         var shape = x.shape
         for a in axes {

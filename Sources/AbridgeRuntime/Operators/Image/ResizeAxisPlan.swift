@@ -59,7 +59,10 @@ struct ResizeAxisPlan {
                 let adjustment = Double(output) / outputWidth, center = Double(input) / 2
                 xo = center * (1 - adjustment) + (x + 0.5) / scale - 0.5
             }
-            let outside = s.coordinates == .tfCropAndResize && (xo < 0 || xo > Double(input - 1))
+            let outside = s.coordinates == .tfCropAndResize && (xo < 0 || xo > Double(input - 1) || xo.isNaN)
+            // A roi of huge or non-finite values must not trap in Int(_:); indices are clamped
+            // into the input below, so any coordinate beyond ±2^40 reads the same edge.
+            xo = xo.isNaN ? 0 : Swift.min(Swift.max(xo, -0x1p40), 0x1p40)
             extrapolated.append(outside)
             let base = xo.rounded(.down), t = xo - base
             var idx: [Int], w: [Double]

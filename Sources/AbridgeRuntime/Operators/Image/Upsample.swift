@@ -30,7 +30,7 @@ struct Upsample: OperatorKernel {
         guard scales.count == x.rank, scales.allSatisfy({ $0 > 0 }) else {
             throw RuntimeError.invalidInput(node: "", reason: "Upsample: scales \(scales) must have \(x.rank) positive values")
         }
-        let output = (0..<x.rank).map { Int((scales[$0] * Double(x.shape[$0])).rounded(.down)) }
+        let output = try (0..<x.rank).map { try Resize.length(scales[$0] * Double(x.shape[$0]), axis: $0) }
         return [.tensor(try Resize.resample(x, axes: Array(0..<x.rank), scale: scales, output: output,
                                             roi: Array(repeating: (0, 1), count: x.rank), settings: settings))]
     }

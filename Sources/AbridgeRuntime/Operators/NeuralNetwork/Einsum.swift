@@ -99,6 +99,7 @@ struct Einsum: OperatorKernel {
         }
         let values = try operands.map { try QuantizationParameters.doubles($0, "Inputs") }
         let outShape = outputLetters.map { sizes[$0] ?? 1 }
+        _ = try RuntimeTensor.checkedByteCount(shape: outShape, elementSize: MemoryLayout<Double>.stride, what: "the output of shape \(outShape)")
         let outCount = outShape.reduce(1, *), sumCount = summed.map { sizes[$0] ?? 1 }.reduce(1, *)
         var result = [Double](repeating: 0, count: outCount)
         var index = [Int](repeating: 0, count: all.count)

@@ -28,6 +28,8 @@ enum GatherOp {
         }
         let outer = x.shape[..<a].reduce(1, *), inner = x.shape[(a + 1)...].reduce(1, *)
         let shape = Array(x.shape[..<a]) + indices.shape + Array(x.shape[(a + 1)...])
+        _ = try RuntimeTensor.checkedByteCount(shape: [outer, positions.count], elementSize: MemoryLayout<Int>.stride,
+                                               what: "the \(outer) x \(positions.count) block list")
         var blocks = [Int](); blocks.reserveCapacity(outer * positions.count)
         for o in 0..<outer { for p in positions { blocks.append(o * d + p) } }
         if x.dataType == .string {

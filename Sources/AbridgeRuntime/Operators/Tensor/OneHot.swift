@@ -26,7 +26,8 @@ enum OneHotOp {
             let outer = indices.shape[..<a].reduce(1, *), inner = indices.shape[a...].reduce(1, *)
             // Element (o, d, i) is "on" when idx[o * inner + i] == d.
             let offsets = [0, 1]
-            var pick = [Int](repeating: 0, count: outer * depth * inner)
+            let n = try RuntimeTensor.checkedByteCount(shape: shape, elementSize: MemoryLayout<Int>.stride, what: "the output of shape \(shape)") / MemoryLayout<Int>.stride
+            var pick = [Int](repeating: 0, count: n)
             for o in 0..<outer {
                 for i in 0..<inner {
                     var v = Int(clamping: castTruncatedInt64(idx[o * inner + i]))

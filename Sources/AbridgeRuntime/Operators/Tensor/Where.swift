@@ -20,6 +20,7 @@ enum WhereOp {
         let shape = try NumericDispatch.guarded("Where") { try Broadcast.shape(of: [c.shape, x.shape, y.shape]) }
         if x.dataType == .string {
             let xs = x.strings ?? [], ys = y.strings ?? []
+            _ = try RuntimeTensor.checkedByteCount(shape: shape, elementSize: MemoryLayout<String>.stride, what: "the STRING output of shape \(shape)")
             var out = [String](repeating: "", count: try StridedCopy.count(shape))
             try c.withUnsafeBuffer(as: Bool.self) { pc in
                 try xs.withUnsafeBufferPointer { px in
