@@ -2,7 +2,9 @@
 import pathlib
 
 import numpy as np
+import onnx
 import pytest
+from onnx import TensorProto, helper, numpy_helper
 
 from conftest import SHARED
 from qhelpers import SAMPLES, outputs
@@ -62,3 +64,17 @@ def test_missing_input_names_the_input(abridge, tmp_path):
 def test_missing_data_file(abridge, tmp_path):
     p = abridge("run", SAMPLES / "digits-cnn.onnx", "--inputs", tmp_path / "nope.npz")
     assert p.returncode == 66
+
+
+def test_kernel_error_names_the_node_once(abridge, tmp_path):
+    # A Conv whose weight has 4 input channels for a 3-channel input.
+    g = helper.make_graph([helper.make_node("Conv", ["x", "w"], ["y"], name="conv")], "g",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 5, 5])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+                          [numpy_helper.from_array(np.ones((2, 4, 3, 3), np.float32), "w")])
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), str(tmp_path / "m.onnx"))
+    np.savez(tmp_path / "x.npz", x=np.ones((1, 1, 3, 5, 5), np.float32))
+    p = abridge("run", tmp_path / "m.onnx", "--inputs", tmp_path / "x.npz")
+    assert p.returncode == 65
+    assert p.stderr.startswith("abridge: error: node Conv 'conv': Conv: invalid shape: W [2, 4, 3, 3]"), p.stderr
+    assert "node :" not in p.stderr and "Conv: Conv:" not in p.stderr

@@ -33,7 +33,7 @@ public enum RuntimeError: Error, CustomStringConvertible, Sendable {
             let have = available.isEmpty ? "no kernel for any opset" : "kernels exist for since-versions \(available.map(String.init).joined(separator: ", "))"
             return "node \(n): operator \(dom)::\(op) at opset \(opset) is not supported (\(have))"
         case .invalidAttribute(let n, let a, let r): return "node \(n): attribute '\(a)': \(r)"
-        case .invalidInput(let n, let r): return "node \(n): \(r)"
+        case .invalidInput(let n, let r): return n.isEmpty ? r : "node \(n): \(r)"
         case .invalidFeed(let i, let r): return "input '\(i)': \(r)"
         case .unsupportedType(let t, let c): return "\(c): tensor type \(t) is not supported"
         case .invalidShape(let r): return "invalid shape: \(r)"

@@ -78,7 +78,8 @@ enum FloatOperand {
     /// Runs `body`, turning a kernel-module error into `RuntimeError.invalidInput` naming `op`.
     static func guarded<R>(_ op: String, _ body: () throws -> R) throws -> R {
         do { return try body() } catch let e as KernelError {
-            throw RuntimeError.invalidInput(node: "", reason: "\(op): \(e)")
+            let text = "\(e)"   // kernel messages usually start with the op's name already
+            throw RuntimeError.invalidInput(node: "", reason: text.hasPrefix("\(op):") ? text : "\(op): \(text)")
         }
     }
 }

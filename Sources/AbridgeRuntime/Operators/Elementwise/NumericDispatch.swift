@@ -43,7 +43,8 @@ enum NumericDispatch {
     /// Converts kernel-module errors (bad shapes, axes) to `RuntimeError.invalidInput`.
     static func guarded<R>(_ op: String, _ body: () throws -> R) throws -> R {
         do { return try body() } catch let e as KernelError {
-            throw RuntimeError.invalidInput(node: "", reason: "\(op): \(e)")
+            let text = "\(e)"   // kernel messages usually start with the op's name already
+            throw RuntimeError.invalidInput(node: "", reason: text.hasPrefix("\(op):") ? text : "\(op): \(text)")
         }
     }
 
