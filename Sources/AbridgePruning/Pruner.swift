@@ -64,6 +64,12 @@ public struct Pruner {
             skipped.append((l.node, "excluded by --exclude-nodes"))
             return true
         }
+        // A name or pattern that matches no node (or weight) of the graph is most likely a typo.
+        let allNames = order.flatMap { n in [n.name ?? ""] + (n.inputs.count > 1 ? [n.inputs[1]?.name ?? ""] : []) }
+        for (text, p) in zip(options.excludeNodes, patterns)
+        where !allNames.contains(where: { p.firstMatch(in: $0, range: NSRange($0.startIndex..., in: $0)) != nil }) {
+            report.warnings.append("--exclude-nodes '\(text)' matches no node or weight of the graph")
+        }
 
         // 2. Original copy (for recovery) and shapes (for MACs).
         let original = calibration == nil ? nil : try Self.copy(model)

@@ -482,3 +482,9 @@ def test_labels_outside_the_classes_warn(abridge, tmp_path):
     p = abridge("prune", SAMPLES / "digits-cnn.onnx", "-o", tmp_path / "p.onnx", "--eval", tmp_path / "big.npz")
     assert p.returncode == 0, p.stderr
     assert "450 labels" in p.stderr and "outside" in p.stderr
+
+
+def test_exclude_nodes_that_match_nothing_warn(abridge, tmp_path):
+    p = abridge("prune", SAMPLES / "digits-cnn.onnx", "-o", tmp_path / "p.onnx", "--exclude-nodes", "nosuch", "/conv1/Conv")
+    assert p.returncode == 0, p.stderr
+    assert "'nosuch' matches no node" in p.stderr and "'/conv1/Conv' matches" not in p.stderr
