@@ -41,8 +41,8 @@ struct ChannelPruner {
         /// Compute nodes whose weight lost input channels.
         var consumers: [Node]
         /// For each consumer, how many consecutive columns of its weight matrix `[O, R]` (see
-        /// `PrunableLayer.matrix`) one channel feeds: `kH·kW` for a Conv, the flattened block
-        /// `H·W` (or 1) for a Gemm/MatMul; nil for a ConvTranspose (no matrix view).
+        /// `PrunableLayer.matrix`) one channel feeds: `K = prod(k)` for a Conv or ConvTranspose,
+        /// the flattened block `H·W` (or 1) for a Gemm/MatMul.
         var blocks: [Int?]
     }
 
@@ -265,7 +265,9 @@ struct ChannelPruner {
                 let axis = op == "Conv" ? 1 : 0
                 guard dims.count > axis, dims[axis] == channels else { return .failure(SkipReason("weight '\(v.name)' of \(u.label) has shape \(dims); expected \(channels) input channels")) }
                 edits.append(.slice(v, axis: axis, keep: kept))
-                consumerBlock = op == "Conv" ? dims.dropFirst(2).reduce(1, *) : nil
+                // Conv `[M, C, k...]` and ConvTranspose `[C, M, k...]` matrix views both give input
+                // channel c the columns c·K ..< (c+1)·K (see `PrunableLayer.matrix`).
+                consumerBlock = dims.dropFirst(2).reduce(1, *)
                 return .success(nil)
             }
         case "Gemm", "MatMul":

@@ -36,9 +36,15 @@ public struct RefitRecord: Sendable, Codable {
 /// Recovery without training: refits each pruned layer so its outputs on calibration inputs
 /// match the original model's, layer by layer from input to output.
 ///
+/// Refit layers: Conv and ConvTranspose with group 1 (1-D, 2-D, 3-D...), Gemm (transA = 0,
+/// alpha = 1) and MatMul with a 2-D weight; grouped convolutions and batched MatMul are skipped.
+///
 /// For layer `L` with weight `W` viewed as `[O, R]` (see `PrunableLayer.matrix`): `X` `[rows, R]`
-/// is `L`'s input in the *pruned* model (im2col patches `[C·kH·kW]` per output position for a
-/// Conv; the last axis for Gemm/MatMul), plus a ones column when `L` has a bias; `Y` `[rows, O]`
+/// is `L`'s input in the *pruned* model (im2col patches `[C·k...]` per output position for a
+/// Conv; for a ConvTranspose `W [C, M, k...]` the "transposed im2col" of `transposedPatches`,
+/// `[C·k...]` per output position `o`: entry `(c, j)` is `X[c, i]` with `i = (o + pad_begin − j·d)/s`
+/// when exact and inside the input, else 0, against row `m` = `W[:, m, :]`; the last axis for
+/// Gemm/MatMul), plus a ones column when `L` has a bias; `Y` `[rows, O]`
 /// is `L`'s output in the *original* model (pre-activation: the node's own output), restricted
 /// to the output channels that survive. `RidgeAccumulator` folds `XᵀX`, `XᵀY` batch by batch and
 /// solves `W' = argmin ‖X W'ᵀ − Y‖² + λ‖W'‖²` on each row's surviving inputs (the pruning mask
@@ -118,7 +124,7 @@ struct LayerRecovery {
         let label = t.node.name ?? t.node.label
         let (layerOpt, reason) = PrunableLayer.classify(t.node)
         guard let layer = layerOpt, let matrix = layer.matrix else {
-            return .failure(SkipReason(reason ?? "not a plain matrix product (ConvTranspose or grouped Conv)"))
+            return .failure(SkipReason(reason ?? "not a plain matrix product (grouped Conv or ConvTranspose, or batched MatMul)"))
         }
         guard let x = t.node.inputs[0] else { return .failure(SkipReason("no input")) }
         var biasValue: Value? = nil
@@ -149,7 +155,12 @@ struct LayerRecovery {
             guard let xt = pObs.tensor(x, feed: feed), let yt = oObs.tensor(t.original.outputs[0], feed: feed) else {
                 throw PruningError.recoveryFailed(node: label, reason: "the layer's input or the original output was not computed")
             }
-            var (xs, ys, n) = try rows(layer: layer, x: xt, y: yt, cols: r, bias: biasValue != nil, outputs: t.outputs, label: label)
+            var (xs, ys, n): ([Double], [Double], Int)
+            do {
+                (xs, ys, n) = try rows(layer: layer, x: xt, y: yt, cols: r, bias: biasValue != nil, outputs: t.outputs, label: label)
+            } catch let why as SkipReason {
+                return .failure(why)
+            }
             // Rows with a NaN or infinity (in the data or produced by the model) would poison
             // the sums: they are left out and counted.
             if !xs.allSatisfy(\.isFinite) || !ys.allSatisfy(\.isFinite) {
@@ -287,7 +298,123 @@ struct LayerRecovery {
             }
             return (xs, ys, batch * p)
         case .convTranspose:
-            throw PruningError.recoveryFailed(node: label, reason: "ConvTranspose is not refit")
+            guard x.rank == layer.dims.count, y.rank == layer.dims.count else {
+                throw PruningError.recoveryFailed(node: label, reason: "input rank \(x.rank) does not match the weight rank \(layer.dims.count)")
+            }
+            let g: ConvGeometry
+            do {
+                g = try Self.convTransposeGeometry(layer.node, input: Array(x.shape.dropFirst(2)), kernel: Array(layer.dims.dropFirst(2)))
+            } catch {
+                throw SkipReason("the ConvTranspose geometry cannot be resolved: \(error)")
+            }
+            // Negative pads (an output_shape beyond the full result) are split differently by
+            // runtimes when odd; such layers are left alone rather than fit to a guess.
+            guard g.padsBegin.allSatisfy({ $0 >= 0 }), g.padsEnd.allSatisfy({ $0 >= 0 }) else {
+                throw SkipReason("ConvTranspose output_shape/auto_pad needs negative pads \(g.onnxPads)")
+            }
+            let batch = x.shape[0], channels = x.shape[1]
+            let k = g.kernel.reduce(1, *), p = g.output.reduce(1, *), inSize = g.input.reduce(1, *)
+            let mOut = y.shape[1]
+            guard channels * k == r, y.shape[0] == batch, Array(y.shape.dropFirst(2)) == g.output,
+                  outputs.allSatisfy({ $0 < mOut }) else {
+                throw PruningError.recoveryFailed(node: label, reason: "shapes do not match: input \(x.shape), original output \(y.shape), weight \(layer.dims), computed output \(g.output)")
+            }
+            let sources = Self.transposedSources(g)
+            var xs = [Double](repeating: 1, count: batch * p * d), ys = [Double](repeating: 0, count: batch * p * o)
+            for b in 0..<batch {
+                let xBase = b * channels * inSize
+                for q in 0..<p {
+                    let row = b * p + q
+                    for j in 0..<k {
+                        let src = sources[q * k + j]
+                        for c in 0..<channels {
+                            xs[row * d + c * k + j] = src < 0 ? 0 : Double(xv[xBase + c * inSize + src])
+                        }
+                    }
+                    for (jo, oc) in outputs.enumerated() { ys[row * o + jo] = Double(yv[(b * mOut + oc) * p + q]) }
+                }
+            }
+            return (xs, ys, batch * p)
         }
+    }
+
+    /// The geometry of a ConvTranspose node on an input of spatial shape `input`, from its
+    /// `strides`, `dilations`, `pads`, `output_padding`, `output_shape` (spatial, or with N and C
+    /// first) and `auto_pad` attributes, resolved by `ConvGeometry.convTranspose`.
+    /// - Throws: `KernelError.invalidArgument` for inconsistent attributes.
+    static func convTransposeGeometry(_ node: Node, input: [Int], kernel: [Int]) throws -> ConvGeometry {
+        let ints: (String) -> [Int] = { (node.attribute($0)?.ints ?? []).map { Int(clamping: $0) } }
+        var outputShape = ints("output_shape")
+        if outputShape.count == kernel.count + 2 { outputShape = Array(outputShape.dropFirst(2)) }
+        let autoPad = AutoPad(rawValue: node.attribute("auto_pad")?.string ?? "NOTSET") ?? .notSet
+        return try ConvGeometry.convTranspose(input: input, kernel: kernel, strides: ints("strides"), dilations: ints("dilations"),
+                                              pads: ints("pads"), outputPadding: ints("output_padding"),
+                                              outputShape: outputShape, autoPad: autoPad)
+    }
+
+    /// The "transposed im2col" of a ConvTranspose: `Y[m, q] = Σ_c Σ_j X[c, i(q, j)] · W[c, m, j]`,
+    /// where, per spatial axis, output coordinate `o` receives kernel offset `j` from input
+    /// coordinate `i = (o + pad_begin − j·d) / s` when that division is exact and `0 <= i < in`
+    /// (`o = i·s − pad_begin + j·d`, the col2im scatter of `Im2Col.col2im` read backwards).
+    /// - Returns: `[P·K]`: for output position `q` (row-major over `g.output`) and kernel offset `j`
+    ///   (row-major over `g.kernel`), the input position (row-major over `g.input`) at `q·K + j`,
+    ///   or -1 when no input reaches `q` through `j` (the patch entry is 0).
+    static func transposedSources(_ g: ConvGeometry) -> [Int] {
+        let n = g.rank
+        let k = g.kernel.reduce(1, *), p = g.output.reduce(1, *)
+        guard n >= 1, k > 0, p > 0 else { return [] }
+        // Per axis: [out_a · k_a] input coordinates (or -1).
+        var axisTables: [[Int]] = []
+        for a in 0..<n {
+            var t = [Int](repeating: -1, count: g.output[a] * g.kernel[a])
+            for o in 0..<g.output[a] {
+                for j in 0..<g.kernel[a] {
+                    let num = o + g.padsBegin[a] - j * g.dilations[a]
+                    guard num >= 0, num % g.strides[a] == 0 else { continue }
+                    let i = num / g.strides[a]
+                    if i < g.input[a] { t[o * g.kernel[a] + j] = i }
+                }
+            }
+            axisTables.append(t)
+        }
+        var inStrides = [Int](repeating: 1, count: n)
+        for a in stride(from: n - 2, through: 0, by: -1) { inStrides[a] = inStrides[a + 1] * g.input[a + 1] }
+        var sources = [Int](repeating: -1, count: p * k)
+        var oc = [Int](repeating: 0, count: n), kc = [Int](repeating: 0, count: n)
+        for q in 0..<p {
+            var rem = q
+            for a in stride(from: n - 1, through: 0, by: -1) { oc[a] = rem % g.output[a]; rem /= g.output[a] }
+            for j in 0..<k {
+                var rj = j
+                for a in stride(from: n - 1, through: 0, by: -1) { kc[a] = rj % g.kernel[a]; rj /= g.kernel[a] }
+                var offset = 0, valid = true
+                for a in 0..<n {
+                    let i = axisTables[a][oc[a] * g.kernel[a] + kc[a]]
+                    if i < 0 { valid = false; break }
+                    offset += i * inStrides[a]
+                }
+                if valid { sources[q * k + j] = offset }
+            }
+        }
+        return sources
+    }
+
+    /// The transposed patches of one image `x` `[C, input...]` (see `transposedSources`):
+    /// `[P, C·K]` row-major, entry `(q, c·K + j)` = `X[c, i(q, j)]` or 0, so that with the
+    /// ConvTranspose weight viewed as `PrunableLayer.matrix` (row `m` = `W[:, m, :]` flattened),
+    /// `Y[m, q] = patch(q) · row_m + bias[m]`.
+    static func transposedPatches(_ x: [Float], channels: Int, geometry g: ConvGeometry) -> [Float] {
+        let k = g.kernel.reduce(1, *), p = g.output.reduce(1, *), inSize = g.input.reduce(1, *)
+        let sources = transposedSources(g)
+        guard sources.count == p * k, x.count >= channels * inSize else { return [] }
+        var out = [Float](repeating: 0, count: p * channels * k)
+        for q in 0..<p {
+            for j in 0..<k {
+                let src = sources[q * k + j]
+                guard src >= 0 else { continue }
+                for c in 0..<channels { out[(q * channels + c) * k + j] = x[c * inSize + src] }
+            }
+        }
+        return out
     }
 }

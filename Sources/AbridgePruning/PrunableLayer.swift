@@ -82,7 +82,10 @@ struct PrunableLayer {
 
     /// The weight as a matrix `[O, R]` (one row per output channel, R = inputs to one output
     /// channel), when the layer is a plain matrix product: Conv with group 1 (R = C·k...),
-    /// Gemm (R = K), MatMul with a 2-D weight (R = K). Refit works on this view.
+    /// ConvTranspose with group 1 (O = M, R = C·k..., column `c·K + j` for input channel `c` and
+    /// kernel offset `j`, K = prod(k): element `W[c, m, j]` at `c·M·K + m·K + j`), Gemm (R = K),
+    /// MatMul with a 2-D weight (R = K). Refit works on this view. For Conv and ConvTranspose
+    /// input channel `c` owns columns `c·K ..< (c+1)·K` (what channel selection relies on).
     var matrix: WeightMatrix? {
         switch kind {
         case .conv:
@@ -96,7 +99,9 @@ struct PrunableLayer {
             guard dims.count == 2 else { return nil }
             return WeightMatrix(rows: dims[1], cols: dims[0], rowStride: 1, colStride: dims[1])
         case .convTranspose:
-            return nil
+            guard group == 1 else { return nil }
+            let m = dims[1], k = dims.dropFirst(2).reduce(1, *)
+            return WeightMatrix(rows: m, cols: dims[0] * k, rowStride: k, colStride: 1, block: k, blockStride: m * k)
         }
     }
 
@@ -113,13 +118,30 @@ struct PrunableLayer {
     }
 }
 
-/// A strided matrix view of a weight: element `(row, col)` is at `row·rowStride + col·colStride`.
+/// A strided matrix view of a weight. Columns come in runs of `block` consecutive columns:
+/// element `(row, col)` is at `row·rowStride + (col / block)·blockStride + (col % block)·colStride`.
+/// With `block` 1 (the plain case) that is `row·rowStride + col·colStride`; a ConvTranspose
+/// weight `[C, M, K]` viewed as `[M, C·K]` needs runs of K (one per input channel).
 struct WeightMatrix: Equatable {
     let rows: Int
     let cols: Int
     let rowStride: Int
     let colStride: Int
-    @inline(__always) func index(_ r: Int, _ c: Int) -> Int { r * rowStride + c * colStride }
+    let block: Int
+    let blockStride: Int
+
+    init(rows: Int, cols: Int, rowStride: Int, colStride: Int) {
+        self.init(rows: rows, cols: cols, rowStride: rowStride, colStride: colStride, block: 1, blockStride: colStride)
+    }
+
+    init(rows: Int, cols: Int, rowStride: Int, colStride: Int, block: Int, blockStride: Int) {
+        self.rows = rows; self.cols = cols; self.rowStride = rowStride; self.colStride = colStride
+        self.block = Swift.max(block, 1); self.blockStride = blockStride
+    }
+
+    @inline(__always) func index(_ r: Int, _ c: Int) -> Int {
+        r * rowStride + (c / block) * blockStride + (c % block) * colStride
+    }
 }
 
 /// Linear indices of every line of a tensor along one axis: for each combination of the other

@@ -193,7 +193,7 @@ public struct Pruner {
             for node in touched where !refitDone.contains(ObjectIdentifier(node)) && !unchanged(node) {
                 guard let on = nodeMap[ObjectIdentifier(node)], let (layer, _) = Optional(PrunableLayer.classify(node)), let l = layer, let mat = l.matrix else {
                     report.refits.append(RefitRecord(node: node.name ?? node.label, rows: 0, inputs: 0, lambda: 0, relativeErrorBefore: 0,
-                                                     relativeErrorAfter: 0, skipped: "not a plain matrix product (ConvTranspose, grouped Conv or batched MatMul)", warning: nil))
+                                                     relativeErrorAfter: 0, skipped: "not a plain matrix product (grouped Conv or ConvTranspose, or batched MatMul)", warning: nil))
                     continue
                 }
                 targets.append(RefitTarget(node: node, original: on, outputs: outputMap[ObjectIdentifier(node)] ?? Array(0..<mat.rows),

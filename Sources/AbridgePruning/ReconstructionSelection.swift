@@ -33,7 +33,7 @@ struct ReconstructionSelection {
             return .failure(SkipReason("its channels feed \(plan.consumers.count) layers (reconstruction needs exactly one)"))
         }
         guard let block = plan.blocks[0], block >= 1 else {
-            return .failure(SkipReason("the consuming layer \(consumer.label) has no matrix view (ConvTranspose)"))
+            return .failure(SkipReason("the consuming layer \(consumer.label) has no matrix view"))
         }
         guard let oc = original(consumer) else { return .failure(SkipReason("the consuming layer has no original counterpart")) }
         let (cl, why) = PrunableLayer.classify(consumer)

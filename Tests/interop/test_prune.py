@@ -387,17 +387,19 @@ def test_conv_transpose_channels_pruned_and_followed(abridge, tmp_path, calibrat
     assert layers["conv2"]["macsBefore"] == 256 * 4 * 6 * 9 and layers["conv2"]["macsAfter"] == 256 * 4 * 3 * 9
     assert "graph output" in layers["conv2"]["reason"]
 
-    # BatchNormalization and the ConvTranspose are not refit: their values identify the kept channels.
+    # BatchNormalization and conv1 (it reads the graph input and only lost output channels) are
+    # not refit: their values identify the kept channels. The ConvTranspose is refit when
+    # calibrated (it consumes conv1's pruned channels).
     kept_t = kept_along(w["gamma"], w0["gamma"], 0)
-    kept1 = kept_along(w["wt"], w0["wt"][:, kept_t], 0)
+    kept1 = kept_along(w["w1"], w0["w1"], 0)
+    np.testing.assert_array_equal(w["b1"], w0["b1"][kept1])
     if not calibrated:
-        np.testing.assert_array_equal(w["w1"], w0["w1"][kept1])
-        np.testing.assert_array_equal(w["b1"], w0["b1"][kept1])
         # The removed channels have the smallest L1 norms of W[:, o] (after conv1's pruning).
         norms = np.abs(w0["wt"][kept1]).sum(axis=(0, 2, 3))
         assert sorted(kept_t) == sorted(np.argsort(norms, kind="stable")[3:].tolist())
-    np.testing.assert_array_equal(w["wt"], w0["wt"][kept1][:, kept_t])
-    for name in ("bt", "beta", "mean", "var"):
+        np.testing.assert_array_equal(w["wt"], w0["wt"][kept1][:, kept_t])
+        np.testing.assert_array_equal(w["bt"], w0["bt"][kept_t])
+    for name in ("beta", "mean", "var"):
         np.testing.assert_array_equal(w[name], w0[name][kept_t], err_msg=name)
 
     y_pruned = ort_run(out, x[:8])
@@ -425,12 +427,76 @@ def test_conv_transpose_channels_pruned_and_followed(abridge, tmp_path, calibrat
         assert up["selection"] == "reconstruction of conv2"
         refits = {r["node"]: r for r in report["refits"]}
         assert refits["conv2"]["relativeErrorAfter"] < refits["conv2"]["relativeErrorBefore"]
-        assert "not a plain matrix product" in refits["up"]["skipped"]
+        # The ConvTranspose consuming conv1's pruned channels is refit (and chose them).
+        assert layers["conv1"]["selection"] == "reconstruction of up"
+        assert refits["up"].get("skipped") is None
+        assert refits["up"]["inputs"] == 4 * 16 + 1    # kept C x kH x kW, plus the bias
+        assert refits["up"]["relativeErrorAfter"] < refits["up"]["relativeErrorBefore"]
         # The refit pruned model is closer to the original than pruning by norm alone.
         _, plain, _ = prune_decoder(abridge, tmp_path, "plain.onnx")
         y0 = ort_run(original, x)
         err = lambda path: np.linalg.norm(ort_run(path, x) - y0) / np.linalg.norm(y0)
         assert err(out) < err(plain)
+
+
+def upsampling_model():
+    """x [n, 3, 8, 8] -> Conv(8, 3x3, pads 1) -> Relu -> ConvTranspose(M = 6, 3x3, stride 2, pads 1,
+    output_padding 1, bias) -> Relu -> Conv(4, 3x3, pads 1) -> y [n, 4, 16, 16]; seeded weights."""
+    rng = np.random.default_rng(23)
+
+    def init(name, *shape, scale=0.4):
+        return numpy_helper.from_array((scale * rng.standard_normal(shape)).astype(np.float32), name)
+
+    inits = [init("w1", 8, 3, 3, 3), init("b1", 8), init("wt", 8, 6, 3, 3), init("bt", 6),
+             init("w2", 4, 6, 3, 3), init("b2", 4)]
+    nodes = [helper.make_node("Conv", ["x", "w1", "b1"], ["h1"], "conv1", pads=[1, 1, 1, 1]),
+             helper.make_node("Relu", ["h1"], ["r1"], "relu1"),
+             helper.make_node("ConvTranspose", ["r1", "wt", "bt"], ["t"], "up", strides=[2, 2], pads=[1, 1, 1, 1],
+                              output_padding=[1, 1]),
+             helper.make_node("Relu", ["t"], ["r2"], "relu2"),
+             helper.make_node("Conv", ["r2", "w2", "b2"], ["y"], "conv2", pads=[1, 1, 1, 1])]
+    g = helper.make_graph(nodes, "upsampling", [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, ["n", 3, 8, 8])],
+                          [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, ["n", 4, 16, 16])], inits)
+    model = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.checker.check_model(model, full_check=True)
+    return model
+
+
+def test_conv_transpose_unstructured_refit(abridge, tmp_path):
+    src = tmp_path / "up.onnx"
+    original = upsampling_model()
+    onnx.save(original, str(src))
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((64, 3, 8, 8)).astype(np.float32)
+    np.savez(tmp_path / "calib.npz", x=x)
+    outs = {}
+    for name, extra in (("plain", []), ("refit", ["--calibration", tmp_path / "calib.npz"])):
+        outs[name] = tmp_path / f"{name}.onnx"
+        p = abridge("prune", src, "-o", outs[name], "--force", "--json", "--pattern", "unstructured",
+                    "--sparsity", "0.5", "--storage", "dense", *extra)
+        assert p.returncode == 0, p.stderr
+        outs[name + "-report"] = json.loads(p.stdout)["report"]
+    refit = check(outs["refit"])
+    onnx.checker.check_model(refit, full_check=True)
+    refits = {r["node"]: r for r in outs["refit-report"]["refits"]}
+    up = refits["up"]
+    assert up.get("skipped") is None
+    assert up["inputs"] == 8 * 9 + 1
+    assert up["rows"] == 64 * 16 * 16
+    assert up["relativeErrorAfter"] < up["relativeErrorBefore"]
+    # The mask is kept: every weight the plain pruning zeroed stays zero after the refit.
+    w0, wp, wr = dense_weights(original)["wt"], dense_weights(check(outs["plain"]))["wt"], dense_weights(refit)["wt"]
+    assert (wp == 0).sum() == w0.size // 2
+    assert np.all(wr[wp == 0] == 0)
+    assert not np.array_equal(wr, wp)
+    # onnxruntime: the refit model is closer to the original than the un-refit pruned one, on
+    # the calibration inputs and on fresh ones.
+    fresh = np.random.default_rng(6).standard_normal((32, 3, 8, 8)).astype(np.float32)
+    for data in (x, fresh):
+        y0 = ort_run(original, data)
+        err = lambda path: np.linalg.norm(ort_run(path, data) - y0) / np.linalg.norm(y0)
+        assert err(outs["refit"]) < err(outs["plain"])
 
 
 def test_grouped_conv_transpose_channels_skipped(abridge, tmp_path):
