@@ -73,3 +73,16 @@ public final class Function {
     public var unknownFields: [UnknownField] = []
     public init(name: String?, domain: String?, graph: Graph) { self.name = name; self.domain = domain; self.graph = graph }
 }
+
+extension Model {
+    /// Initializers a feed may override: from IR version 4 on, an initializer that is also
+    /// listed as a graph input is a default value, not a constant (IR.md, "Graphs"; before IR 4
+    /// every initializer is listed as an input and they are constants). Passes and quantizers
+    /// must not rewrite these.
+    public var overridableInitializers: Set<ObjectIdentifier> {
+        guard (irVersion ?? 4) >= 4 else { return [] }
+        var out = Set<ObjectIdentifier>()
+        for g in allGraphs { for v in g.inputs where v.isInitializer { out.insert(ObjectIdentifier(v)) } }
+        return out
+    }
+}

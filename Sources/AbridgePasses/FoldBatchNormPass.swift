@@ -11,8 +11,9 @@ import AbridgeRuntime
 /// `o % (M/group)` on axis 1 within that group's rows; for Gemm it is the output column (axis 0
 /// of B when transB = 1, else axis 1). The folded node's output takes the BatchNormalization
 /// output's name, so the tensor keeps its name for per-layer comparison. Skipped when W, b or
-/// the BN parameters are not initializers, the producer has other readers, the BN has training
-/// outputs, or shapes do not match.
+/// the BN parameters are not initializers or are initializers a feed may override (also graph
+/// inputs, IR >= 4), the producer has other readers, the BN has training outputs, or shapes do
+/// not match.
 public struct FoldBatchNormPass: GraphPass {
     public let name = "fold-batch-norm"
     public init() {}
@@ -20,8 +21,11 @@ public struct FoldBatchNormPass: GraphPass {
     public func run(on model: Model) throws -> Bool {
         var changed = false
         let names = NameAllocator(model: model)
+        let overridable = model.overridableInitializers
         for graph in model.allGraphs {
             for bn in graph.nodes where bn.opType == "BatchNormalization" && bn.normalizedDomain.isEmpty {
+                let involved = bn.inputs.dropFirst() + (bn.inputs.first??.producer?.inputs.dropFirst() ?? [])
+                if involved.contains(where: { $0.map { overridable.contains(ObjectIdentifier($0)) } ?? false }) { continue }
                 if try fold(bn, in: graph, names: names) { changed = true }
             }
         }

@@ -31,6 +31,9 @@ struct ChannelPruner {
     let norm: ChannelNorm
     /// Kept channel counts are rounded up to a multiple of this (1: exactly the sparsity asked).
     var multiple: Int = 1
+    /// Initializers a feed may override (`Model.overridableInitializers`): never sliced.
+    var overridable: Set<ObjectIdentifier> = []
+    static let overridableReason = "is also a graph input (a feed may override it)"
 
     /// What pruning one layer did.
     struct Outcome {
@@ -131,6 +134,7 @@ struct ChannelPruner {
         // The layer's own bias.
         if layer.kind != .matMul, layer.node.inputs.count >= 3, let b = layer.node.inputs[2] {
             guard let t = b.initializer else { return .failure(SkipReason("bias '\(b.name)' is not an initializer")) }
+            guard !overridable.contains(ObjectIdentifier(b)) else { return .failure(SkipReason("bias '\(b.name)' \(Self.overridableReason)")) }
             guard b.uses.count == 1 else { return .failure(SkipReason("bias '\(b.name)' is shared")) }
             let dims = t.dims.map { Int($0) }
             if dims.last == o && dims.dropLast().allSatisfy({ $0 == 1 }) {
@@ -207,6 +211,7 @@ struct ChannelPruner {
         func axisOne() -> Bool { !c.flattened && c.rank != nil && c.axis == 1 }
         func constant(_ v: Value?, what: String) -> Result<(Value, [Int]), SkipReason> {
             guard let v, let t = v.initializer else { return .failure(SkipReason("\(what) of \(u.label) is not an initializer")) }
+            guard !overridable.contains(ObjectIdentifier(v)) else { return .failure(SkipReason("\(what) '\(v.name)' of \(u.label) \(Self.overridableReason)")) }
             guard v.uses.count == 1 else { return .failure(SkipReason("\(what) '\(v.name)' of \(u.label) is shared with other nodes")) }
             guard t.elementType == .float else { return .failure(SkipReason("\(what) '\(v.name)' is not FLOAT")) }
             return .success((v, t.dims.map { Int($0) }))
@@ -302,6 +307,11 @@ struct ChannelPruner {
                 let x = try TensorConversion.runtimeTensor(from: t).floatValues()
                 let (y, newDims) = Self.slice(x, dims: dims, axis: axis, keep: keep)
                 PrunableLayer.store(y, dims: newDims, in: v)
+                // Before IR 4 initializers are also listed as graph inputs: their declaration follows.
+                if case .tensor(var tt)? = v.type?.kind, tt.shape != nil {
+                    tt.shape = Shape(newDims.map { Int64($0) })
+                    v.type?.kind = .tensor(tt)
+                }
             case .shape(let v, let fromEnd, let flattened):
                 guard case .tensor(var tt)? = v.type?.kind, var shape = tt.shape else { continue }
                 let axis = shape.rank + fromEnd

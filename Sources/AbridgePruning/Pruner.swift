@@ -64,6 +64,12 @@ public struct Pruner {
             skipped.append((l.node, "excluded by --exclude-nodes"))
             return true
         }
+        let overridable = model.overridableInitializers
+        layers.removeAll { l in
+            guard overridable.contains(ObjectIdentifier(l.weight)) else { return false }
+            skipped.append((l.node, "weight '\(l.weight.name)' \(ChannelPruner.overridableReason)"))
+            return true
+        }
         // A name or pattern that matches no node (or weight) of the graph is most likely a typo.
         let allNames = order.flatMap { n in [n.name ?? ""] + (n.inputs.count > 1 ? [n.inputs[1]?.name ?? ""] : []) }
         for (text, p) in zip(options.excludeNodes, patterns)
@@ -128,7 +134,7 @@ public struct Pruner {
                 }
             }
         case .channels:
-            let pruner = ChannelPruner(sparsity: options.sparsity, norm: options.norm, multiple: options.channelMultiple)
+            let pruner = ChannelPruner(sparsity: options.sparsity, norm: options.norm, multiple: options.channelMultiple, overridable: overridable)
             var selector: ReconstructionSelection? = nil
             var nodeMap: [ObjectIdentifier: Node] = [:]
             if options.selection != .norm, let calibration, let original, let origGraph = original.graph {

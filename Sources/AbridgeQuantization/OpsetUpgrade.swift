@@ -24,7 +24,7 @@ enum OpsetUpgrade {
         "MatMul", "BatchNormalization", "Concat", "Reshape", "Flatten", "Transpose", "Sum", "Max", "Min", "Mean", "LRN",
         "Constant", "ConstantOfShape", "Shape", "Gather", "Cast", "Identity", "Equal", "Less", "Greater", "Not", "And",
         "Or", "Where", "Expand", "Tile", "Erf", "Floor", "Ceil", "InstanceNormalization", "PRelu", "Elu", "Selu",
-        "HardSigmoid", "Softplus", "Softsign", "ArgMax", "ArgMin", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd",
+        "HardSigmoid", "Softplus", "Softsign", "ArgMax", "ArgMin",
         "QuantizeLinear", "DequantizeLinear", "LayerNormalization", "Gelu", "Range", "Size", "Trilu", "CumSum", "If",
         "Loop", "Scan", "TopK", "Resize", "Einsum", "Sin", "Cos",
         // Inserted by the quantizers themselves, already in their target-opset form.
@@ -108,6 +108,11 @@ enum OpsetUpgrade {
             try graph.replaceOutput(of: node, with: reshape)
         case "Unsqueeze", "Squeeze", "ReduceSum":
             if from < 13 && to >= 13 { moveAttributeToInput("axes", at: 1, suffix: "_axes") }
+        case "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2", "ReduceLogSum",
+             "ReduceLogSumExp", "ReduceSumSquare":
+            // The other reductions take `axes` as an input from opset 18 (no axes: all of them,
+            // as before with noop_with_empty_axes = 0).
+            if from < 18 && to >= 18 { moveAttributeToInput("axes", at: 1, suffix: "_axes") }
         case "Split":
             if from < 13 && to >= 13 { moveAttributeToInput("split", at: 1, suffix: "_split") }
         case "Pad":

@@ -65,12 +65,7 @@ struct QuantizationTargets {
 
     /// Initializers that are also graph inputs of a model of IR version 4 or more (before IR 4
     /// every initializer was listed as an input, as a constant).
-    static func overridableInitializers(_ model: Model) -> Set<ObjectIdentifier> {
-        guard (model.irVersion ?? 4) >= 4 else { return [] }
-        var out = Set<ObjectIdentifier>()
-        for g in model.allGraphs { for v in g.inputs where v.isInitializer { out.insert(ObjectIdentifier(v)) } }
-        return out
-    }
+    static func overridableInitializers(_ model: Model) -> Set<ObjectIdentifier> { model.overridableInitializers }
 
     /// The weight's shape-and-type carrier when `v` is a constant float tensor: an initializer,
     /// dense or sparse (a pruned model's weights; densified when quantized), or the output of a

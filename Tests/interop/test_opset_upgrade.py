@@ -92,3 +92,33 @@ def test_nearest_downsampling_upsample_refused(abridge, tmp_path):
     assert p.returncode == 69, p.stderr
     assert "Upsample" in p.stderr and "below 1" in p.stderr
     assert not (tmp_path / "q.onnx").exists()
+
+
+def test_reduce_axes_become_inputs_when_raised_to_21(abridge, tmp_path):
+    # 16-bit activations need opset 21; ReduceMean/ReduceMax take `axes` as an input from 18.
+    rng = np.random.default_rng(3)
+    w = rng.standard_normal((8, 4)).astype(np.float32)
+    nodes = [helper.make_node("MatMul", ["x", "w"], ["h"]),
+             helper.make_node("ReduceMean", ["h"], ["m"], axes=[1], keepdims=1),
+             helper.make_node("ReduceMax", ["h"], ["mx"], axes=[1], keepdims=1),
+             helper.make_node("Sub", ["h", "m"], ["c"]),
+             helper.make_node("Add", ["c", "mx"], ["y"])]
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 8])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 4])], [numpy_helper.from_array(w, "w")])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+    m.ir_version = 8
+    onnx.save(m, str(tmp_path / "m.onnx"))
+    x = rng.standard_normal((32, 8)).astype(np.float32)
+    np.savez(tmp_path / "c.npz", x=x)
+    p = abridge("quantize", tmp_path / "m.onnx", "--calibration", tmp_path / "c.npz", "-o", tmp_path / "q.onnx",
+                "--activation-type", "uint16")
+    assert p.returncode == 0, p.stderr
+    q = onnx.load(str(tmp_path / "q.onnx"))
+    assert {o.domain: o.version for o in q.opset_import}.get("", 0) == 21
+    onnx.checker.check_model(q, full_check=True)
+    for n in q.graph.node:
+        if n.op_type in ("ReduceMean", "ReduceMax"):
+            assert not any(a.name == "axes" for a in n.attribute) and len(n.input) == 2, n
+    ref = session(tmp_path / "m.onnx").run(None, {"x": x[:4]})[0]
+    got = session(tmp_path / "q.onnx").run(None, {"x": x[:4]})[0]
+    np.testing.assert_allclose(got, ref, atol=0.05 * np.abs(ref).max())   # int8 weights, 16-bit activations

@@ -535,3 +535,14 @@ def test_infer_shapes_initializer_listed_as_input(abridge, tmp_path, ir_version)
     assert abridge("convert", tmp_path / "m.onnx", "-o", tmp_path / "out.onnx", "--passes", "infer-shapes").returncode == 0
     ours = {v.name: v for v in onnx.load(str(tmp_path / "out.onnx")).graph.value_info}
     assert dims(ours["r"]) == ([3, 4] if ir_version == 3 else [None, None])
+
+
+def test_fold_batch_norm_leaves_overridable_initializers(abridge, tmp_path):
+    # IR 4+: an initializer that is also a graph input is a default a feed may replace.
+    rng = np.random.default_rng(40)
+    g = conv_bn_graph(rng, "Conv", 1)
+    g.input.extend([helper.make_tensor_value_info(t.name, TensorProto.FLOAT, list(t.dims)) for t in g.initializer])
+    save(g, tmp_path / "m.onnx")
+    p = abridge("convert", tmp_path / "m.onnx", "-o", tmp_path / "out.onnx", "--passes", "fold-batch-norm")
+    assert p.returncode == 0, p.stderr
+    assert [n.op_type for n in onnx.load(str(tmp_path / "out.onnx")).graph.node] == ["Conv", "BatchNormalization"]

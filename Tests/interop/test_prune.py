@@ -11,7 +11,7 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 import pytest
-from onnx import helper, numpy_helper
+from onnx import TensorProto, helper, numpy_helper
 
 from qhelpers import SAMPLES, metric
 
@@ -554,3 +554,57 @@ def test_exclude_nodes_that_match_nothing_warn(abridge, tmp_path):
     p = abridge("prune", SAMPLES / "digits-cnn.onnx", "-o", tmp_path / "p.onnx", "--exclude-nodes", "nosuch", "/conv1/Conv")
     assert p.returncode == 0, p.stderr
     assert "'nosuch' matches no node" in p.stderr and "'/conv1/Conv' matches" not in p.stderr
+
+
+def overridable_mlp(path, ir_version, opset):
+    """Gemm -> BatchNormalization -> Relu -> Gemm with every initializer also a graph input."""
+    rng = np.random.default_rng(ir_version)
+    inits = [numpy_helper.from_array(rng.standard_normal((16, 4)).astype(np.float32), "W1"),
+             numpy_helper.from_array(rng.standard_normal(16).astype(np.float32), "b1"),
+             numpy_helper.from_array(rng.uniform(0.5, 2, 16).astype(np.float32), "gamma"),
+             numpy_helper.from_array(rng.standard_normal(16).astype(np.float32), "beta"),
+             numpy_helper.from_array(rng.standard_normal(16).astype(np.float32), "mean"),
+             numpy_helper.from_array(rng.uniform(0.5, 2, 16).astype(np.float32), "var"),
+             numpy_helper.from_array(rng.standard_normal((3, 16)).astype(np.float32), "W2"),
+             numpy_helper.from_array(np.zeros(3, np.float32), "b2")]
+    nodes = [helper.make_node("Gemm", ["x", "W1", "b1"], ["h"], transB=1),
+             helper.make_node("BatchNormalization", ["h", "gamma", "beta", "mean", "var"], ["n"]),
+             helper.make_node("Relu", ["n"], ["r"]),
+             helper.make_node("Gemm", ["r", "W2", "b2"], ["y"], transB=1)]   # C is required before opset 11
+    inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 4])] + [
+        helper.make_tensor_value_info(t.name, TensorProto.FLOAT, list(t.dims)) for t in inits]
+    g = helper.make_graph(nodes, "g", inputs, [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 3])], inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)])
+    m.ir_version = ir_version
+    onnx.save(m, str(path))
+    return rng.standard_normal((64, 4)).astype(np.float32)
+
+
+def test_overridable_initializers_are_not_pruned(abridge, tmp_path):
+    x = overridable_mlp(tmp_path / "m.onnx", 4, 9)
+    np.savez(tmp_path / "c.npz", x=x)
+    p = abridge("prune", tmp_path / "m.onnx", "-o", tmp_path / "p.onnx", "--pattern", "channels", "--sparsity", "0.5",
+                "--calibration", tmp_path / "c.npz", "--json")
+    assert p.returncode == 0, p.stderr
+    layers = json.loads(p.stdout)["report"]["layers"]
+    assert all(l["status"] == "skipped" and "graph input" in l["reason"] for l in layers), layers
+    m = onnx.load(str(tmp_path / "p.onnx"))
+    onnx.checker.check_model(m, full_check=True)
+    s = ort.InferenceSession(str(tmp_path / "p.onnx"), providers=["CPUExecutionProvider"])
+    w1 = np.zeros((16, 4), np.float32)   # a feed still overrides W1
+    y = s.run(None, {"x": x[:2], "W1": w1})[0]
+    ref = ort.InferenceSession(str(tmp_path / "m.onnx"), providers=["CPUExecutionProvider"]).run(None, {"x": x[:2], "W1": w1})[0]
+    np.testing.assert_allclose(y, ref, rtol=1e-6)
+
+
+def test_ir3_initializer_declarations_follow_channel_pruning(abridge, tmp_path):
+    # Before IR 4 every initializer is also an input and a constant: pruned, with its declared shape.
+    x = overridable_mlp(tmp_path / "m.onnx", 3, 8)
+    np.savez(tmp_path / "c.npz", x=x)
+    p = abridge("prune", tmp_path / "m.onnx", "-o", tmp_path / "p.onnx", "--pattern", "channels", "--sparsity", "0.5")
+    assert p.returncode == 0, p.stderr
+    m = onnx.load(str(tmp_path / "p.onnx"))
+    onnx.checker.check_model(m, full_check=True)
+    declared = {i.name: [d.dim_value for d in i.type.tensor_type.shape.dim] for i in m.graph.input}
+    assert declared["W1"] == [8, 4] and declared["var"] == [8] and declared["W2"] == [3, 8]
+    ort.InferenceSession(str(tmp_path / "p.onnx"), providers=["CPUExecutionProvider"]).run(None, {"x": x[:2]})
