@@ -38,6 +38,7 @@ public struct DynamicQuantizer {
         let floatGroups = FloatOpSummary.groups(model, quantized: [], opTypes: selected,
                                                 defaultSet: options.opTypes == QuantizationOptions.defaultOpTypes)
         let names = NameAllocator(model: model)
+        var cache: [WeightKey: QuantizedWeight] = [:]
         for graph in model.graph?.allGraphs ?? [] {
             for node in graph.nodes where node.normalizedDomain.isEmpty && options.opTypes.contains(node.opType) {
                 let label = node.name ?? node.label
@@ -50,7 +51,7 @@ public struct DynamicQuantizer {
                     } else if let w = node.inputs.dropFirst().first(where: { $0.map { overridable.contains(ObjectIdentifier($0)) } ?? false }) ?? nil {
                         plan.keptInFloat.append(.init(node: label, tensor: w.name, reason: QuantizationTargets.overridableReason))
                     } else {
-                        try rewrite(node, in: graph, names: names, plan: &plan)
+                        try rewrite(node, in: graph, names: names, plan: &plan, cache: &cache)
                     }
                 default: continue
                 }
@@ -70,7 +71,13 @@ public struct DynamicQuantizer {
     /// The op types dynamic quantization rewrites (Conv and ConvTranspose stay float, reported).
     public static let quantizableOpTypes: Set<String> = ["MatMul", "Gemm"]
 
-    private func rewrite(_ node: Node, in graph: Graph, names: NameAllocator, plan: inout QuantizationPlan) throws {
+    /// The int8 weight, its scale and zero point, shared by every node reading the same float
+    /// weight in the same layout (a weight used by several MatMuls is stored once).
+    private struct QuantizedWeight { let q: Value; let scale: Value; let zero: Value }
+    private struct WeightKey: Hashable { let weight: ObjectIdentifier; let graph: ObjectIdentifier; let transB: Bool }
+
+    private func rewrite(_ node: Node, in graph: Graph, names: NameAllocator, plan: inout QuantizationPlan,
+                         cache: inout [WeightKey: QuantizedWeight]) throws {
         let label = node.name ?? node.label
         guard node.inputs.count >= 2, let x = node.inputs[0], let wValue = node.inputs[1], let wTensor = wValue.initializer,
               wTensor.elementType == .float, wTensor.dims.count == 2 else {
@@ -87,29 +94,39 @@ public struct DynamicQuantizer {
             transB = (node.attribute("transB")?.int ?? 0) != 0
             if node.inputs.count >= 3 { bias = node.inputs[2] }
         }
-        var w = try TensorConversion.runtimeTensor(from: wTensor).elements(as: Float.self)
-        var shape = wTensor.dims.map { Int($0) }
-        if transB {   // [N, K] -> [K, N]
-            let (n, k) = (shape[0], shape[1])
-            var t = [Float](repeating: 0, count: w.count)
-            for i in 0..<n { for j in 0..<k { t[j * n + i] = w[i * k + j] } }
-            w = t; shape = [k, n]
+        let key = WeightKey(weight: ObjectIdentifier(wValue), graph: ObjectIdentifier(graph), transB: transB)
+        let weight: QuantizedWeight
+        if let cached = cache[key] {
+            weight = cached
+        } else {
+            var w = try TensorConversion.runtimeTensor(from: wTensor).elements(as: Float.self)
+            var shape = wTensor.dims.map { Int($0) }
+            if transB {   // [N, K] -> [K, N]
+                let (n, k) = (shape[0], shape[1])
+                var t = [Float](repeating: 0, count: w.count)
+                for i in 0..<n { for j in 0..<k { t[j * n + i] = w[i * k + j] } }
+                w = t; shape = [k, n]
+            }
+            let p = WeightQuantization.parameters(w, shape: shape, axis: options.perChannel ? 1 : nil, type: .int8)
+            let q = WeightQuantization.quantize(w, shape: shape, p)
+            let base = wValue.name
+            func initializer(_ t: RuntimeTensor, _ suffix: String) -> Value {
+                let v = Value(name: names.make(base + suffix))
+                v.initializer = TensorConversion.tensor(from: t, name: v.name)
+                graph.initializers.append(v)
+                return v
+            }
+            let wq = Value(name: names.make(base + "_q"))
+            wq.initializer = WeightQuantization.tensor(q, shape: shape, type: .int8, name: wq.name)
+            graph.initializers.append(wq)
+            let n = shape[1]
+            let wScale = initializer(RuntimeTensor(.float, shape: p.scale.count > 1 ? [n] : [], values: p.scale), "_scale")
+            let wZero = initializer(RuntimeTensor(.int8, shape: p.scale.count > 1 ? [n] : [], values: [Int8](repeating: 0, count: p.scale.count)), "_zp")
+            weight = QuantizedWeight(q: wq, scale: wScale, zero: wZero)
+            cache[key] = weight
+            plan.entries.append(.init(tensor: base, role: "weight", parameters: p))
         }
-        let p = WeightQuantization.parameters(w, shape: shape, axis: options.perChannel ? 1 : nil, type: .int8)
-        let q = WeightQuantization.quantize(w, shape: shape, p)
-        let base = wValue.name
-        func initializer(_ t: RuntimeTensor, _ suffix: String) -> Value {
-            let v = Value(name: names.make(base + suffix))
-            v.initializer = TensorConversion.tensor(from: t, name: v.name)
-            graph.initializers.append(v)
-            return v
-        }
-        let wq = Value(name: names.make(base + "_q"))
-        wq.initializer = WeightQuantization.tensor(q, shape: shape, type: .int8, name: wq.name)
-        graph.initializers.append(wq)
-        let n = shape[1]
-        let wScale = initializer(RuntimeTensor(.float, shape: p.scale.count > 1 ? [n] : [], values: p.scale), "_scale")
-        let wZero = initializer(RuntimeTensor(.int8, shape: p.scale.count > 1 ? [n] : [], values: [Int8](repeating: 0, count: p.scale.count)), "_zp")
+        let (wq, wScale, wZero) = (weight.q, weight.scale, weight.zero)
         let out = node.outputs[0]
         let xBase = x.name
         let dql = Node(opType: "DynamicQuantizeLinear", name: names.make(xBase + "_DynamicQuantizeLinear"), inputs: [x],
@@ -135,6 +152,5 @@ public struct DynamicQuantizer {
         try graph.remove([node])
         finalOut.name = originalName
         finalOut.type = out.type
-        plan.entries.append(.init(tensor: base, role: "weight", parameters: p))
     }
 }

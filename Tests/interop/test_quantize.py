@@ -597,3 +597,28 @@ def test_default_op_set_float_ops_are_listed_grouped(abridge, tmp_path):
     assert "Softmax" in counts or "LayerNormalization" in counts
     # One line per op type, not per node.
     assert p.stderr.count("Softmax (") <= 1
+
+
+def test_dynamic_mode_stores_a_shared_weight_once(abridge, tmp_path):
+    # An unrolled recurrence: the same [32, 32] weight read by four MatMuls.
+    rng = np.random.default_rng(12)
+    w = (rng.standard_normal((32, 32)) * 0.2).astype(np.float32)
+    nodes, prev = [], "x"
+    for t in range(4):
+        nodes += [helper.make_node("MatMul", [prev, "W"], [f"m{t}"]), helper.make_node("Tanh", [f"m{t}"], [f"h{t}"])]
+        prev = f"h{t}"
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 32])],
+                          [helper.make_tensor_value_info("h3", TensorProto.FLOAT, ["N", 32])], [numpy_helper.from_array(w, "W")])
+    save(g, tmp_path / "m.onnx")
+    p = abridge("quantize", tmp_path / "m.onnx", "--mode", "dynamic", "-o", tmp_path / "q.onnx")
+    assert p.returncode == 0, p.stderr
+    q = onnx.load(str(tmp_path / "q.onnx"))
+    onnx.checker.check_model(q, full_check=True)
+    int8 = [t for t in q.graph.initializer if t.data_type == TensorProto.INT8 and len(t.dims) == 2]
+    assert len(int8) == 1, [t.name for t in int8]
+    assert sum(1 for n in q.graph.node if n.op_type == "MatMulInteger") == 4
+    assert (tmp_path / "q.onnx").stat().st_size < (tmp_path / "m.onnx").stat().st_size
+    x = rng.standard_normal((8, 32)).astype(np.float32)
+    ref = session(tmp_path / "m.onnx").run(None, {"x": x})[0]
+    got = session(tmp_path / "q.onnx").run(None, {"x": x})[0]
+    assert np.abs(got - ref).max() < 0.05
