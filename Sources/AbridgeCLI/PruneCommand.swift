@@ -104,7 +104,11 @@ struct PruneCommand: ParsableCommand {
         let console = global.console
         try runReportingErrors(console) {
             let m = try ONNXReader.readModel(path: model, logger: console.logger)
-            try OutputGuard.check(outputs: [output], inputs: [calibration, eval].compactMap { $0 }, models: [(model, m)], force: force)
+            let external = ModelFiles.usesExternalData(m)
+            let inputFiles = [model] + ModelFiles.externalDataFiles(of: m, at: model)
+            let inputBytes = ModelFiles.totalBytes(of: m, at: model)
+            try OutputGuard.check(outputs: [output] + (external ? [ModelFiles.defaultDataFile(for: output)] : []),
+                                  inputs: [calibration, eval].compactMap { $0 }, models: [(model, m)], force: force)
             guard let graph = m.graph else { throw CLIError(status: .dataError, message: "\(model): the model has no graph") }
             let inputs = graph.inputs.filter { !$0.isInitializer }
             var options = PruningOptions()
@@ -134,12 +138,17 @@ struct PruneCommand: ParsableCommand {
             progress?.finish()
 
             let predictionsAfter = try evalData.map { try PredictionEvaluation.predictions(m, data: $0, limit: evalSize) }
-            var write = WriteOptions()
-            write.overwrite = force
+            let write = ModelFiles.derivedWriteOptions(inputUsesExternalData: external, force: force)
             let written = try ONNXWriter.write(m, to: output, options: write, logger: console.logger)
-            let inputBytes = (try? FileManager.default.attributesOfItem(atPath: model)[.size] as? Int) ?? 0
+            let outputFiles = [output] + (written.externalDataFile.map { [$0] } ?? [])
+            // Sizes count the model file and its external data files; gzip compresses each.
+            func gzip(_ files: [String]) -> Int? {
+                let sizes = files.map { GzipSize.of($0) }
+                return sizes.contains(where: { $0 == nil }) ? nil : sizes.compactMap { $0 }.reduce(0, +)
+            }
             var summary = PruneSummary(report: report, input: model, output: output, fileBytesBefore: inputBytes,
-                                       fileBytesAfter: written.modelBytes, gzipBytesBefore: GzipSize.of(model), gzipBytesAfter: GzipSize.of(output))
+                                       fileBytesAfter: written.modelBytes + written.externalDataBytes,
+                                       gzipBytesBefore: gzip(inputFiles), gzipBytesAfter: gzip(outputFiles))
             if let evalData, let a = predictionsBefore, let b = predictionsAfter {
                 summary.evalSamples = Swift.min(evalData.count, evalSize ?? evalData.count)
                 if let outside = PredictionEvaluation.labelsOutsideClasses(evalData.labels, classes: try PredictionEvaluation.classCount(m)), outside > 0 {

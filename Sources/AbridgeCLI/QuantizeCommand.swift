@@ -151,9 +151,10 @@ struct QuantizeCommand: ParsableCommand {
         let console = global.console
         try runReportingErrors(console) {
             let m = try ONNXReader.readModel(path: model, logger: console.logger)
-            try OutputGuard.check(outputs: [output] + (planOut.map { [$0] } ?? []),
+            let external = ModelFiles.usesExternalData(m)
+            try OutputGuard.check(outputs: [output] + (planOut.map { [$0] } ?? []) + (external ? [ModelFiles.defaultDataFile(for: output)] : []),
                                   inputs: [calibration, planIn].compactMap { $0 }, models: [(model, m)], force: force)
-            let inputBytes = (try? FileManager.default.attributesOfItem(atPath: model)[.size] as? Int) ?? 0
+            let inputBytes = ModelFiles.totalBytes(of: m, at: model)
             var options = QuantizationOptions()
             options.activationType = QuantizedType(rawValue: activationType) ?? .uint8
             options.symmetricActivations = symmetricActivations
@@ -173,7 +174,7 @@ struct QuantizeCommand: ParsableCommand {
             let planInValue = mode == .dynamic ? nil : try planIn.map { try QuantizationPlan.read($0) }
             if mode == .dynamic {
                 let result = try DynamicQuantizer(options: options, logger: console.logger).quantize(m)
-                try finish(m, result, console: console, inputBytes: inputBytes)
+                try finish(m, result, console: console, inputBytes: inputBytes, external: external)
                 return
             }
             let data: DataSet? = try calibration.map { path in
@@ -184,15 +185,14 @@ struct QuantizeCommand: ParsableCommand {
             let result = try Quantizer(options: options, logger: console.logger)
                 .quantize(m, calibration: data, sampleLimit: calibrationSize, planIn: planInValue) { _, _ in progress.advance() }
             progress.finish()
-            try finish(m, result, console: console, inputBytes: inputBytes)
+            try finish(m, result, console: console, inputBytes: inputBytes, external: external)
         }
     }
 
     /// Writes the model and plan, and prints the report.
-    private func finish(_ m: Model, _ result: QuantizationResult, console: Console, inputBytes: Int) throws {
+    private func finish(_ m: Model, _ result: QuantizationResult, console: Console, inputBytes: Int, external: Bool) throws {
         do {
-            var write = WriteOptions()
-            write.overwrite = force
+            let write = ModelFiles.derivedWriteOptions(inputUsesExternalData: external, force: force)
             let report = try ONNXWriter.write(m, to: output, options: write, logger: console.logger)
             if let planOut {
                 let bytes = try result.plan.jsonData()
@@ -210,8 +210,10 @@ struct QuantizeCommand: ParsableCommand {
                 console.status("kept in float:")
                 for k in plan.keptInFloat { console.status("  \(k.subject): \(k.reason)") }
             }
-            let ratio = inputBytes > 0 ? Double(report.modelBytes) / Double(inputBytes) : 0
-            console.status("wrote \(output) (\(Bytes.format(report.modelBytes)), \(String(format: "%.2f", ratio))x the input's \(Bytes.format(inputBytes)))")
+            let outputBytes = report.modelBytes + report.externalDataBytes
+            let ratio = inputBytes > 0 ? Double(outputBytes) / Double(inputBytes) : 0
+            let files = report.externalDataFile.map { " with \($0)" } ?? ""
+            console.status("wrote \(output)\(files) (\(Bytes.format(outputBytes)), \(String(format: "%.2f", ratio))x the input's \(Bytes.format(inputBytes)))")
         }
     }
 }

@@ -19,6 +19,7 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from conftest import ROOT
+from qhelpers import SAMPLES
 
 ONNX_DATA = pathlib.Path(onnx.__file__).parent / "backend" / "test" / "data"
 
@@ -441,3 +442,24 @@ def test_model_over_2gb_switches_to_external(abridge, tmp_path):
             h_got.update(f.read(rest))
             h_want.update(block[:rest])
             assert h_got.digest() == h_want.digest(), f"W{k} data differ"
+
+
+@pytest.mark.parametrize("command", [["quantize", "--calibration", "CALIB"], ["prune", "--pattern", "channels", "--sparsity", "0.5"]])
+def test_derived_models_keep_external_data(abridge, tmp_path, command):
+    # A model stored with external data gives an output with an external data file, and the
+    # sizes reported count both files.
+    m = onnx.load(str(SAMPLES / "digits-cnn.onnx"))
+    onnx.save_model(m, str(tmp_path / "ext.onnx"), save_as_external_data=True, all_tensors_to_one_file=True,
+                    location="ext.onnx.data", size_threshold=1024)
+    args = [str(SAMPLES / "digits-cnn.calib.npz") if a == "CALIB" else a for a in command[1:]]
+    p = abridge(command[0], tmp_path / "ext.onnx", *args, "-o", tmp_path / "out.onnx")
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "out.onnx.data").exists()
+    onnx.checker.check_model(str(tmp_path / "out.onnx"), full_check=True)
+    total_in = (tmp_path / "ext.onnx").stat().st_size + (tmp_path / "ext.onnx.data").stat().st_size
+    total_out = (tmp_path / "out.onnx").stat().st_size + (tmp_path / "out.onnx.data").stat().st_size
+    if command[0] == "prune":
+        line = next(l for l in p.stdout.splitlines() if l.startswith("file:"))
+        assert line.startswith(f"file: {total_in} -> {total_out} bytes"), line
+    else:
+        assert "out.onnx.data" in p.stderr and f"{total_out / total_in:.2f}x the input's" in p.stderr, p.stderr
