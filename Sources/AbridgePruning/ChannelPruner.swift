@@ -213,7 +213,7 @@ struct ChannelPruner {
             guard let v, let t = v.initializer else { return .failure(SkipReason("\(what) of \(u.label) is not an initializer")) }
             guard !overridable.contains(ObjectIdentifier(v)) else { return .failure(SkipReason("\(what) '\(v.name)' of \(u.label) \(Self.overridableReason)")) }
             guard v.uses.count == 1 else { return .failure(SkipReason("\(what) '\(v.name)' of \(u.label) is shared with other nodes")) }
-            guard t.elementType == .float else { return .failure(SkipReason("\(what) '\(v.name)' is not FLOAT")) }
+            guard t.elementType == .float || t.elementType == .float16 else { return .failure(SkipReason("\(what) '\(v.name)' is not FLOAT or FLOAT16")) }
             return .success((v, t.dims.map { Int($0) }))
         }
         switch op {

@@ -129,7 +129,7 @@ struct LayerRecovery {
         guard let x = t.node.inputs[0] else { return .failure(SkipReason("no input")) }
         var biasValue: Value? = nil
         if layer.kind != .matMul, t.node.inputs.count >= 3, let b = t.node.inputs[2] {
-            guard let bt = b.initializer, bt.elementType == .float, bt.elementCount == matrix.rows, b.uses.count == 1 else {
+            guard let bt = b.initializer, bt.elementType == .float || bt.elementType == .float16, bt.elementCount == matrix.rows, b.uses.count == 1 else {
                 return .failure(SkipReason("bias '\(b.name)' is not a per-output FLOAT initializer"))
             }
             biasValue = b
@@ -243,11 +243,11 @@ struct LayerRecovery {
     /// Builds `X` `[n, cols(+1)]` and `Y` `[n, outputs.count]` rows (Double) for one batch.
     private func rows(layer: PrunableLayer, x: RuntimeTensor, y: RuntimeTensor, cols r: Int, bias: Bool,
                       outputs: [Int], label: String) throws -> ([Double], [Double], Int) {
-        guard x.dataType == .float, y.dataType == .float else {
+        guard x.dataType == .float || x.dataType == .float16, y.dataType == .float || y.dataType == .float16 else {
             throw PruningError.recoveryFailed(node: label, reason: "activations are not FLOAT")
         }
         let d = r + (bias ? 1 : 0), o = outputs.count
-        let xv = x.elements(as: Float.self), yv = y.elements(as: Float.self)
+        let xv = try x.floatValues(), yv = try y.floatValues()   // float16 activations widened
         switch layer.kind {
         case .gemm, .matMul:
             guard let k = x.shape.last, k == r, let nOut = y.shape.last else {

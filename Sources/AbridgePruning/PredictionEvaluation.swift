@@ -17,10 +17,10 @@ public enum PredictionEvaluation {
         while start < total {
             let range = start..<Swift.min(start + batch, total)
             let result = try session.run(try data.feed(range))
-            guard let y = result.first?.value.tensor, y.dataType == .float, let classes = y.shape.last, classes > 0 else {
-                throw PruningError.invalidModel("output 0 is not a FLOAT tensor with a class axis")
+            guard let y = result.first?.value.tensor, y.dataType == .float || y.dataType == .float16, let classes = y.shape.last, classes > 0 else {
+                throw PruningError.invalidModel("--eval: output 0 is not a FLOAT or FLOAT16 tensor with a class axis")
             }
-            let v = y.elements(as: Float.self)
+            let v = try y.floatValues()
             for r in 0..<(v.count / classes) {
                 var best = 0
                 for c in 1..<classes where v[r * classes + c] > v[r * classes + best] { best = c }

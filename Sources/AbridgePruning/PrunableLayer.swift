@@ -40,7 +40,7 @@ struct PrunableLayer {
         guard node.inputs.count >= 2, let w = node.inputs[1], let t = w.initializer else {
             return (nil, "weight is not an initializer")
         }
-        guard t.elementType == .float else { return (nil, "weight type \(t.elementType) is not FLOAT") }
+        guard t.elementType == .float || t.elementType == .float16 else { return (nil, "weight type \(t.elementType) is not FLOAT or FLOAT16") }
         guard let dims = t.dims.map({ Int(exactly: $0) }) as? [Int], dims.allSatisfy({ $0 > 0 }) else {
             return (nil, "weight '\(w.name)' has empty or invalid dims \(t.dims)")
         }
@@ -113,8 +113,13 @@ struct PrunableLayer {
     }
 
     /// Replaces a value's dense initializer with `values` of shape `dims`.
+    /// Replaces a value's dense initializer with `values` of shape `dims`, in the element type
+    /// it had (FLOAT16 weights stay FLOAT16: rounded to nearest).
     static func store(_ values: [Float], dims: [Int], in v: Value) {
-        v.initializer = TensorConversion.tensor(from: RuntimeTensor(floats: values, shape: dims), name: v.name)
+        let t: RuntimeTensor = v.initializer?.elementType == .float16
+            ? RuntimeTensor(.float16, shape: dims, values: values.map { Float16($0) })
+            : RuntimeTensor(floats: values, shape: dims)
+        v.initializer = TensorConversion.tensor(from: t, name: v.name)
     }
 }
 

@@ -237,8 +237,12 @@ public struct Pruner {
                     choose = sparse < dense
                     why = choose ? "sparse \(sparse) B < dense \(dense) B" : "dense \(dense) B <= sparse \(sparse) B (12 B per non-zero pays only above 67% sparsity)"
                 }
-                if choose, let g = node.graph, try SparseInitializerConversion.makeSparse(w, in: g) {
-                    storage = "sparse"; bytesAfter = sparse
+                if choose, let g = node.graph {
+                    if try SparseInitializerConversion.makeSparse(w, in: g) {
+                        storage = "sparse"; bytesAfter = sparse
+                    } else {
+                        why = t.elementType == .float16 ? "FLOAT16 weights are kept dense" : "an initializer that is also a graph input stays dense"
+                    }
                 }
             } else if options.pattern == .channels && prunedSet.contains(key) {
                 why = "channel pruning writes smaller dense weights"
