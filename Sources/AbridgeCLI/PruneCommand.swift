@@ -128,12 +128,16 @@ struct PruneCommand: ParsableCommand {
             options.calibrationLimit = calibrationSize
             let data = try calibration.map { try DataSet(path: $0, inputs: inputs) }
             let evalData = try eval.map { try DataSet(path: $0, inputs: inputs) }
-            let predictionsBefore = try evalData.map { try PredictionEvaluation.predictions(m, data: $0, limit: evalSize) }
+            let predictionsBefore = try DataFit.naming(eval, model: model) {
+                try evalData.map { try PredictionEvaluation.predictions(m, data: $0, limit: evalSize) }
+            }
 
             var progress: Progress? = nil
-            let report = try Pruner(options: options, logger: console.logger).prune(m, calibration: data) { label, done, total in
-                if progress == nil { progress = Progress(console: console, total: total, label: label) }
-                progress?.advance()
+            let report = try DataFit.naming(calibration, model: model) {
+                try Pruner(options: options, logger: console.logger).prune(m, calibration: data) { label, done, total in
+                    if progress == nil { progress = Progress(console: console, total: total, label: label) }
+                    progress?.advance()
+                }
             }
             progress?.finish()
 

@@ -182,8 +182,10 @@ struct QuantizeCommand: ParsableCommand {
                 return try DataSet(path: path, inputs: graph.inputs.filter { !$0.isInitializer })
             }
             let progress = Progress(console: console, total: Swift.min(data?.count ?? 0, calibrationSize ?? Int.max), label: "calibrating")
-            let result = try Quantizer(options: options, logger: console.logger)
-                .quantize(m, calibration: data, sampleLimit: calibrationSize, planIn: planInValue) { _, _ in progress.advance() }
+            let result = try DataFit.naming(calibration, model: model) {
+                try Quantizer(options: options, logger: console.logger)
+                    .quantize(m, calibration: data, sampleLimit: calibrationSize, planIn: planInValue) { _, _ in progress.advance() }
+            }
             progress.finish()
             try finish(m, result, console: console, inputBytes: inputBytes, external: external)
         }

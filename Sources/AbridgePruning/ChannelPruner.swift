@@ -243,6 +243,23 @@ struct ChannelPruner {
         case _ where Self.binary.contains(op):
             if op == "PRelu" && index != 0 { return .failure(SkipReason("channels enter \(u.label) as its slope")) }
             guard u.inputs.count == 2, let other = u.inputs[1 - index] else { return .failure(SkipReason("\(u.label) has an unexpected input count")) }
+            // A Constant node's value that broadcasts over the channels (a scalar such as GELU's
+            // 1/sqrt(2)) passes them through unchanged.
+            if other.initializer == nil, let k = other.producer, k.opType == "Constant", k.normalizedDomain.isEmpty {
+                let dims: [Int]? = {
+                    if case .tensor(let t)? = k.attribute("value")?.value { return t.dims.map { Int($0) } }
+                    if k.attribute("value_float") != nil || k.attribute("value_int") != nil { return [] }
+                    return nil
+                }()
+                if let dims {
+                    let aligned = dims.count + c.fromEnd
+                    guard aligned < 0 || dims[aligned] == 1 else {
+                        return .failure(SkipReason("Constant '\(other.name)' of \(u.label) has shape \(dims): per-channel Constant nodes are not sliced"))
+                    }
+                    let outRank = c.rank.map { Swift.max($0, dims.count) }
+                    return .success([Carried(value: u.outputs[0], fromEnd: c.fromEnd, rank: outRank, flattened: c.flattened)])
+                }
+            }
             guard other.initializer != nil else {
                 return .failure(SkipReason("channels meet '\(other.name)' at \(u.label) (a residual connection or a non-constant operand); pruning every branch consistently is not supported"))
             }

@@ -177,9 +177,6 @@ struct LayerRecovery {
             try acc.add(x: xs, y: ys, rows: n)
             start = range.upperBound
         }
-        if nonFiniteRows > 0 {
-            logger.warning("\(label): \(nonFiniteRows) calibration rows with NaN or infinite values were left out of the refit")
-        }
         guard acc.rows > 0 else {
             return .failure(SkipReason("every calibration row holds NaN or infinite values"))
         }
@@ -233,7 +230,6 @@ struct LayerRecovery {
         }
         if acc.rows < d {
             warnings.append("\(label): \(acc.rows) calibration rows for \(d) inputs per output; the refit is underdetermined and leans on the ridge term (give more samples)")
-            logger.warning("\(warnings.last ?? "")")
         }
         let warning = warnings.isEmpty ? nil : warnings.joined(separator: "; ")
         return RefitRecord(node: label, rows: acc.rows, inputs: d, lambda: solution.lambda,

@@ -81,7 +81,11 @@ public struct DynamicQuantizer {
         let label = node.name ?? node.label
         guard node.inputs.count >= 2, let x = node.inputs[0], let wValue = node.inputs[1], let wTensor = wValue.initializer,
               wTensor.elementType == .float, wTensor.dims.count == 2 else {
-            plan.keptInFloat.append(.init(node: label, tensor: nil, reason: "weight is not a 2-D float initializer"))
+            let second = node.inputs.count >= 2 ? node.inputs[1] : nil
+            let reason = second?.initializer == nil
+                ? "its second input is not a constant weight (a product of two activations, such as attention scores)"
+                : "weight is not a 2-D float initializer"
+            plan.keptInFloat.append(.init(node: label, tensor: nil, reason: reason))
             return
         }
         var transB = false

@@ -594,3 +594,14 @@ def test_compare_report_into_a_folder_is_refused_without_a_force_hint(abridge, t
     p = abridge("compare", SAMPLES / "digits-cnn.onnx", SAMPLES / "digits-cnn.onnx", "--data", SAMPLES / "digits-cnn.test.npz",
                 "--runs", "0", "--html", tmp_path / "dir")
     assert p.returncode == 73 and "not a regular file" in p.stderr and "--force" not in p.stderr
+
+
+@pytest.mark.parametrize("command", [["quantize", "--calibration", "DATA"], ["prune", "--pattern", "channels", "--calibration", "DATA"],
+                                     ["prune", "--eval", "DATA"]])
+def test_data_that_do_not_fit_name_the_file(abridge, tmp_path, command):
+    np.savez(tmp_path / "ws.npz", input=np.zeros((4, 1, 7, 8), np.float32))
+    args = [str(tmp_path / "ws.npz") if a == "DATA" else a for a in command[1:]]
+    p = abridge(command[0], SAMPLES / "digits-cnn.onnx", *args, "-o", tmp_path / "o.onnx")
+    assert p.returncode == 65
+    assert f"{tmp_path / 'ws.npz'} does not fit" in p.stderr and "input 'input'" in p.stderr, p.stderr
+    assert not (tmp_path / "o.onnx").exists()

@@ -608,3 +608,29 @@ def test_ir3_initializer_declarations_follow_channel_pruning(abridge, tmp_path):
     declared = {i.name: [d.dim_value for d in i.type.tensor_type.shape.dim] for i in m.graph.input}
     assert declared["W1"] == [8, 4] and declared["var"] == [8] and declared["W2"] == [3, 8]
     ort.InferenceSession(str(tmp_path / "p.onnx"), providers=["CPUExecutionProvider"]).run(None, {"x": x[:2]})
+
+
+def test_channels_pass_a_scalar_constant_node(abridge, tmp_path):
+    # Conv -> Mul(Constant scalar, as exporters write GELU's 1/sqrt(2)) -> Relu -> Conv.
+    rng = np.random.default_rng(21)
+    inits = [numpy_helper.from_array(rng.standard_normal((8, 3, 3, 3)).astype(np.float32), "w1"),
+             numpy_helper.from_array(rng.standard_normal((4, 8, 3, 3)).astype(np.float32), "w2")]
+    nodes = [helper.make_node("Conv", ["x", "w1"], ["c1"], pads=[1, 1, 1, 1], name="conv1"),
+             helper.make_node("Constant", [], ["k"], value=numpy_helper.from_array(np.array(0.7071, np.float32), "k")),
+             helper.make_node("Mul", ["c1", "k"], ["m"]),
+             helper.make_node("Relu", ["m"], ["r"]),
+             helper.make_node("Conv", ["r", "w2"], ["y"], pads=[1, 1, 1, 1], name="conv2")]
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3, 6, 6])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 4, 6, 6])], inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+    m.ir_version = 8
+    onnx.save(m, str(tmp_path / "m.onnx"))
+    p = abridge("prune", tmp_path / "m.onnx", "-o", tmp_path / "p.onnx", "--pattern", "channels", "--sparsity", "0.5", "--json")
+    assert p.returncode == 0, p.stderr
+    layers = {l["node"]: l for l in json.loads(p.stdout)["report"]["layers"]}
+    assert layers["conv1"]["shapeAfter"] == [4, 3, 3, 3], layers["conv1"]
+    out = check(tmp_path / "p.onnx")
+    shapes = {t.name: list(t.dims) for t in out.graph.initializer}
+    assert shapes["w2"] == [4, 4, 3, 3]
+    ort.InferenceSession(str(tmp_path / "p.onnx"), providers=["CPUExecutionProvider"]).run(
+        None, {"x": rng.standard_normal((2, 3, 6, 6)).astype(np.float32)})
