@@ -44,6 +44,10 @@ struct InspectReport: Codable {
     var producer: String?
     var modelVersion: Int64?
     var inputs: [IO]
+    /// Initializers also listed as graph inputs, which a feed may override (IR >= 4).
+    var overridableInitializers: [String]
+    /// Initializers listed as graph inputs (any IR version).
+    var initializersListedAsInputs: Int
     var outputs: [IO]
     var functions: [String]
     var statistics: ModelStatistics
@@ -72,6 +76,11 @@ struct InspectReport: Codable {
         }
         let g = m.graph
         inputs = (g?.inputs ?? []).filter { !$0.isInitializer }.map(io)
+        // Initializers also listed as inputs: defaults a feed may override (IR >= 4), or, before
+        // IR 4, how every constant was declared.
+        let listed = (g?.inputs ?? []).filter(\.isInitializer).map(\.name)
+        overridableInitializers = (m.irVersion ?? 4) >= 4 ? listed : []
+        initializersListedAsInputs = listed.count
         outputs = (g?.outputs ?? []).map(io)
         functions = m.functions.map { "\($0.domain ?? "")::\($0.name ?? "")" }
         statistics = ModelStatistics(model: m)
@@ -88,6 +97,12 @@ struct InspectReport: Codable {
         if let producer { lines.append("producer:    \(producer)") }
         lines.append("inputs:")
         for i in inputs { lines.append("  \(i.name): \(i.type) \(i.shape ?? "")") }
+        if !overridableInitializers.isEmpty {
+            let shown = overridableInitializers.prefix(8).joined(separator: ", ")
+            lines.append("  (and \(overridableInitializers.count) initializers also listed as inputs, which a feed may override: \(shown)\(overridableInitializers.count > 8 ? ", ..." : ""))")
+        } else if initializersListedAsInputs > 0 {
+            lines.append("  (and \(initializersListedAsInputs) initializers listed as inputs, constants before IR version 4)")
+        }
         lines.append("outputs:")
         for o in outputs { lines.append("  \(o.name): \(o.type) \(o.shape ?? "")") }
         let s = statistics

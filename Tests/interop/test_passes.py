@@ -546,3 +546,16 @@ def test_fold_batch_norm_leaves_overridable_initializers(abridge, tmp_path):
     p = abridge("convert", tmp_path / "m.onnx", "-o", tmp_path / "out.onnx", "--passes", "fold-batch-norm")
     assert p.returncode == 0, p.stderr
     assert [n.op_type for n in onnx.load(str(tmp_path / "out.onnx")).graph.node] == ["Conv", "BatchNormalization"]
+
+
+def test_inspect_lists_overridable_initializers(abridge, tmp_path):
+    rng = np.random.default_rng(41)
+    g = conv_bn_graph(rng, "Conv", 1)
+    g.input.extend([helper.make_tensor_value_info(t.name, TensorProto.FLOAT, list(t.dims)) for t in g.initializer[:2]])
+    save(g, tmp_path / "m.onnx")
+    p = abridge("inspect", tmp_path / "m.onnx")
+    assert p.returncode == 0, p.stderr
+    assert "2 initializers also listed as inputs, which a feed may override: w, b" in p.stdout, p.stdout
+    import json
+    j = json.loads(abridge("inspect", tmp_path / "m.onnx", "--json").stdout)
+    assert j["overridableInitializers"] == ["w", "b"]
