@@ -38,6 +38,17 @@ public enum Pooling {
         let colStrides = columnMajorStrides(geometry.input)
         guard let px = x.baseAddress, let py = y.baseAddress else { return }
         let pi = indices?.baseAddress
+        if pi == nil && isPlain2x2Stride2(geometry) {
+            // Same comparisons in the same order as the general path (first element, then `>`).
+            pool2x2Stride2(px, py, plan: plan, geometry: geometry) { a, b, c, d in
+                var best = a
+                if b > best { best = b }
+                if c > best { best = c }
+                if d > best { best = d }
+                return best
+            }
+            return
+        }
         if pi == nil && geometry.rank == 2 {
             // Same windows, same order, same comparisons as the general path, without its
             // per-window offset table.
@@ -106,6 +117,18 @@ public enum Pooling {
         let plan = try planes(shape, geometry, x.count, y.count, kernel: "AveragePool")
         let windows = PoolWindows(geometry)
         guard let px = x.baseAddress, let py = y.baseAddress else { return }
+        if isPlain2x2Stride2(geometry) {
+            // Same summation (from 0, in kernel order) and divisor (4 taps, none padded) as the general path.
+            pool2x2Stride2(px, py, plan: plan, geometry: geometry) { a, b, c, d in
+                var sum: T = 0
+                sum += a
+                sum += b
+                sum += c
+                sum += d
+                return sum / 4
+            }
+            return
+        }
         if geometry.rank == 2 {
             // Same windows and summation order as the general path.
             let kw = geometry.kernel[1], stride = geometry.strides[1], dilation = geometry.dilations[1]
@@ -228,6 +251,42 @@ public enum Pooling {
 
     @inlinable static func lpRoot<T: KernelFloat>(_ s: T, _ p: Int) -> T {
         p == 1 ? s : (p == 2 ? s.squareRoot() : T.kPow(s, 1 / T(p)))
+    }
+
+    /// Whether `g` is the common CNN downsampling window: 2-D, kernel 2x2, stride 2, no dilation, no
+    /// padding, floor output (`ceil_mode` 0, or a ceil that adds no window). Every window then lies
+    /// wholly inside the input, so `pool2x2Stride2` gives the same values as the general paths.
+    @inlinable
+    static func isPlain2x2Stride2(_ g: ConvGeometry) -> Bool {
+        g.rank == 2 && g.kernel == [2, 2] && g.strides == [2, 2] && g.dilations == [1, 1]
+            && g.padsBegin == [0, 0] && g.padsEnd == [0, 0]
+            && g.input[0] >= 2 && g.input[1] >= 2
+            && g.output[0] == g.input[0] / 2 && g.output[1] == g.input[1] / 2
+    }
+
+    /// Planes per `ParallelFor` chunk for the 2x2 fast path: enough that a chunk reads about 32 Ki
+    /// elements (thread hand-off costs more than pooling a few small planes).
+    @inlinable
+    static func plainPoolMinChunk(_ plan: Planes) -> Int { max(1, 32_768 / max(1, plan.inSize)) }
+
+    /// 2x2 stride-2 pooling of `plan.planes` planes (`isPlain2x2Stride2`): output `(r, c)` of a plane is
+    /// `combine(a, b, c, d)` of the window's elements in kernel order (row `2r`: `a`, `b`; row `2r + 1`:
+    /// `c`, `d`). Planes run in parallel; each output is computed the same way whatever the chunking.
+    @inlinable
+    static func pool2x2Stride2<T>(_ px: UnsafePointer<T>, _ py: UnsafeMutablePointer<T>, plan: Planes, geometry g: ConvGeometry,
+                                  _ combine: (T, T, T, T) -> T) {
+        let width = g.input[1], oh = g.output[0], ow = g.output[1]
+        ParallelFor.run(plan.planes, minChunk: plainPoolMinChunk(plan)) { range in
+            for p in range {
+                let src = px + p * plan.inSize, dst = py + p * plan.outSize
+                for r in 0..<oh {
+                    let top = src + 2 * r * width, bottom = top + width, out = dst + r * ow
+                    for c in 0..<ow {
+                        out[c] = combine(top[2 * c], top[2 * c + 1], bottom[2 * c], bottom[2 * c + 1])
+                    }
+                }
+            }
+        }
     }
 
     /// Column-major strides of a spatial shape (first axis fastest), for `storage_order = 1`.
