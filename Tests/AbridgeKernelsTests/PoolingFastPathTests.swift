@@ -2,7 +2,8 @@ import Testing
 @testable import AbridgeKernels
 
 /// The 2x2 stride-2 fast path of `Pooling.maxPool` / `averagePool` against naive nested loops written
-/// here (floor windows, no padding), on odd and even plane sizes, 1 to 37 planes, with NaN inputs.
+/// here (floor windows, no padding), and of the 3x3 stride-2 path (pads 0 or 1; stride 1 checked on the general path) against naive
+/// padded loops, on odd and even plane sizes, 1 to 37 planes, with NaN inputs.
 @Suite struct PoolingFastPathTests {
     /// Deterministic values with ties, signed zeros and (when `nan`) NaNs at varied window positions.
     func input(_ count: Int, seed: Int, nan: Bool) -> [Float] {
@@ -113,5 +114,72 @@ import Testing
             expected.append(m)
         } } }
         #expect(y == expected)
+    }
+
+    /// Naive padded 3x3 pooling: taps outside X are skipped; max starts from the first tap inside X;
+    /// the average divides by 9 (`includePad`) or by the taps inside X.
+    func naivePadded(_ x: [Float], planes: Int, h: Int, w: Int, s: Int, pad: Int, max isMax: Bool, includePad: Bool) -> [Float] {
+        let oh = (h + 2 * pad - 3) / s + 1, ow = (w + 2 * pad - 3) / s + 1
+        var y: [Float] = []
+        for p in 0..<planes {
+            for r in 0..<oh {
+                for c in 0..<ow {
+                    var best: Float? = nil, sum: Float = 0, n = 0
+                    for i in 0..<3 {
+                        for j in 0..<3 {
+                            let yy = r * s - pad + i, xx = c * s - pad + j
+                            guard yy >= 0, yy < h, xx >= 0, xx < w else { continue }
+                            let v = x[p * h * w + yy * w + xx]
+                            if let b = best { if v > b { best = v } } else { best = v }
+                            sum += v
+                            n += 1
+                        }
+                    }
+                    y.append(isMax ? (best ?? -.greatestFiniteMagnitude) : sum / Float(includePad ? 9 : n))
+                }
+            }
+        }
+        return y
+    }
+
+    @Test(arguments: [(1, 0), (1, 1), (2, 0), (2, 1)])
+    func pool3x3(_ config: (Int, Int)) throws {
+        let (s, pad) = config
+        for (n, c, h, w, seed) in [(1, 1, 3, 3, 1), (2, 3, 7, 9, 2), (1, 37, 8, 8, 3), (5, 2, 9, 7, 4), (1, 4, 4, 5, 5), (1, 2, 2, 2, 6)] {
+            guard h + 2 * pad >= 3, w + 2 * pad >= 3 else { continue }
+            let g = try ConvGeometry.pool(input: [h, w], kernel: [3, 3], strides: [s, s], pads: [pad, pad, pad, pad])
+            #expect((Pooling.plain3x3(g) != nil) == (s == 2), "\(g)")  // stride 1: general path, same checks
+            let shape = [n, c, h, w], planes = n * c
+            for nan in [false, true] {
+                let x = input(shape.reduce(1, *), seed: seed * 7 + s + pad, nan: nan)
+                let count = planes * g.output.reduce(1, *)
+                let yMax: [Float] = try x.withUnsafeBufferPointer { px in
+                    try output(count) { try Pooling.maxPool(px, shape: shape, geometry: g, into: $0) }
+                }
+                #expect(same(yMax, naivePadded(x, planes: planes, h: h, w: w, s: s, pad: pad, max: true, includePad: false)), "max \(shape) s\(s) p\(pad)")
+                var idx = [Int64](repeating: -1, count: count)
+                let yIdx: [Float] = try x.withUnsafeBufferPointer { px in try idx.withUnsafeMutableBufferPointer { pi in
+                    try output(count) { try Pooling.maxPool(px, shape: shape, geometry: g, into: $0, indices: pi) }
+                } }
+                #expect(same(yMax, yIdx), "max with indices \(shape)")
+                for include in [false, true] {
+                    let yAvg: [Float] = try x.withUnsafeBufferPointer { px in
+                        try output(count) { try Pooling.averagePool(px, shape: shape, geometry: g, countIncludePad: include, into: $0) }
+                    }
+                    #expect(same(yAvg, naivePadded(x, planes: planes, h: h, w: w, s: s, pad: pad, max: false, includePad: include)),
+                            "avg \(shape) s\(s) p\(pad) include \(include)")
+                }
+            }
+        }
+    }
+
+    @Test func otherWindowsKeepGeneralPath() throws {
+        #expect(Pooling.plain3x3(try ConvGeometry.pool(input: [6, 6], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], ceilMode: true)) == nil)
+        // A ceil that adds no window (5 + 2 - 3 = 4 is a multiple of the stride) keeps the fast path.
+        #expect(Pooling.plain3x3(try ConvGeometry.pool(input: [5, 5], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], ceilMode: true)) != nil)
+        #expect(Pooling.plain3x3(try ConvGeometry.pool(input: [6, 6], kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1])) == nil)
+        #expect(Pooling.plain3x3(try ConvGeometry.pool(input: [6, 6], kernel: [3, 3], dilations: [2, 2])) == nil)
+        #expect(!Pooling.isPlain2x2Stride2(try ConvGeometry.pool(input: [5, 5], kernel: [2, 2], strides: [2, 2], ceilMode: true)))
+        #expect(Pooling.isPlain2x2Stride2(try ConvGeometry.pool(input: [4, 4], kernel: [2, 2], strides: [2, 2], ceilMode: true)))
     }
 }
