@@ -71,7 +71,7 @@ struct ConvertCommand: ParsableCommand {
             options.sizeThreshold = sizeThreshold
             options.externalDataName = externalDataName
             options.overwrite = force
-            let dataFile = "\(AtomicFile.directory(of: output))/\(externalDataName ?? (output.split(separator: "/").last.map(String.init) ?? output) + ".data")"
+            let dataFile = externalDataName.map { "\(AtomicFile.directory(of: output))/\($0)" } ?? ModelFiles.defaultDataFile(for: output)
             try OutputGuard.check(outputs: externalData ? [output, dataFile] : [output], mayWrite: externalData ? [] : [dataFile],
                                   models: [(model, m)], force: force)
             let report = try ONNXWriter.write(m, to: output, options: options, logger: console.logger)
@@ -135,11 +135,9 @@ enum OutputGuard {
         for (path, model) in models {
             protected.append((path, path))
             let dir = AtomicFile.directory(of: path)
-            var locations = Set<String>()
-            model.forEachTensor { t in
-                if t.usesExternalData, let loc = t.externalData.last(where: { $0.key == "location" })?.value { locations.insert(loc) }
+            for loc in ModelFiles.externalDataLocations(of: model) {
+                protected.append(("\(dir)/\(loc)", "'\(loc)', an external data file of \(path)"))
             }
-            for loc in locations.sorted() { protected.append(("\(dir)/\(loc)", "'\(loc)', an external data file of \(path)")) }
         }
         for output in mayWrite {
             for (path, label) in protected where identity(path) == identity(output) {

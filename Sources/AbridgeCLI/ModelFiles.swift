@@ -6,14 +6,19 @@ import Foundation
 /// The files a model occupies (its `.onnx` and the external data files its tensors name), and
 /// the write options of a command that derives one model from another.
 enum ModelFiles {
-    /// The external data files `model` (read from `path`) names, as paths.
-    static func externalDataFiles(of model: Model, at path: String) -> [String] {
+    /// The `location`s of the external data files `model`'s tensors name, sorted.
+    static func externalDataLocations(of model: Model) -> [String] {
         var locations = Set<String>()
         model.forEachTensor { t in
             if t.usesExternalData, let loc = t.externalData.last(where: { $0.key == "location" })?.value { locations.insert(loc) }
         }
+        return locations.sorted()
+    }
+
+    /// The external data files `model` (read from `path`) names, as paths.
+    static func externalDataFiles(of model: Model, at path: String) -> [String] {
         let dir = AtomicFile.directory(of: path)
-        return locations.sorted().map { "\(dir)/\($0)" }
+        return externalDataLocations(of: model).map { "\(dir)/\($0)" }
     }
 
     /// Bytes of the model file plus its external data files (files that cannot be read count 0).
@@ -38,9 +43,5 @@ enum ModelFiles {
         "\(AtomicFile.directory(of: output))/\((output.split(separator: "/").last.map(String.init) ?? output) + ".data")"
     }
 
-    static func usesExternalData(_ model: Model) -> Bool {
-        var found = false
-        model.forEachTensor { t in if t.usesExternalData { found = true } }
-        return found
-    }
+    static func usesExternalData(_ model: Model) -> Bool { !externalDataLocations(of: model).isEmpty }
 }

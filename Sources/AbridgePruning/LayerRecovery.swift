@@ -76,7 +76,11 @@ struct LayerRecovery {
 
     func refit(_ targets: [RefitTarget], pruned: Model, original: Model, data: DataSet,
                progress: ((Int, Int) -> Void)?) throws -> [RefitRecord] {
-        let src = try source(original: original, data: data)
+        try refit(targets, pruned: pruned, source: try source(original: original, data: data), progress: progress)
+    }
+
+    /// Refits `targets` in order against a prepared source.
+    func refit(_ targets: [RefitTarget], pruned: Model, source src: Source, progress: ((Int, Int) -> Void)?) throws -> [RefitRecord] {
         var records: [RefitRecord] = []
         for (i, t) in targets.enumerated() {
             records.append(try refit(t, pruned: pruned, source: src))

@@ -79,6 +79,13 @@ public struct Pruner {
 
         // 2. Original copy (for recovery) and shapes (for MACs).
         let original = calibration == nil ? nil : try Self.copy(model)
+        // Recovery state shared by channel selection and the refits: the pruned graph's nodes
+        // mapped to the original's (the copy keeps node order), and the original's session.
+        let recovery = LayerRecovery(ridge: options.ridge, batchSize: options.batchSize, limit: options.calibrationLimit, logger: logger)
+        let nodeMap = original?.graph.map { og in
+            Dictionary(uniqueKeysWithValues: zip(graph.nodes, og.nodes).map { (ObjectIdentifier($0), $1) })
+        } ?? [:]
+        var source: LayerRecovery.Source? = nil
         var shapes: [ObjectIdentifier: [Int]] = [:]
         do {
             let session = try InferenceSession(model: model)
@@ -136,11 +143,10 @@ public struct Pruner {
         case .channels:
             let pruner = ChannelPruner(sparsity: options.sparsity, norm: options.norm, multiple: options.channelMultiple, overridable: overridable)
             var selector: ReconstructionSelection? = nil
-            var nodeMap: [ObjectIdentifier: Node] = [:]
-            if options.selection != .norm, let calibration, let original, let origGraph = original.graph {
-                let recovery = LayerRecovery(ridge: options.ridge, batchSize: options.batchSize, limit: options.calibrationLimit, logger: logger)
-                selector = ReconstructionSelection(recovery: recovery, source: try recovery.source(original: original, data: calibration))
-                nodeMap = Dictionary(uniqueKeysWithValues: zip(graph.nodes, origGraph.nodes).map { (ObjectIdentifier($0), $1) })
+            if options.selection != .norm, let calibration, let original {
+                let src = try recovery.source(original: original, data: calibration)
+                source = src
+                selector = ReconstructionSelection(recovery: recovery, source: src)
             }
             for (i, l0) in layers.enumerated() {
                 defer {
@@ -186,8 +192,7 @@ public struct Pruner {
             .sorted { (position[ObjectIdentifier($0)] ?? 0) < (position[ObjectIdentifier($1)] ?? 0) }
 
         // 4. Recovery.
-        if let calibration, let original, let origGraph = original.graph {
-            let nodeMap = Dictionary(uniqueKeysWithValues: zip(graph.nodes, origGraph.nodes).map { (ObjectIdentifier($0), $1) })
+        if let calibration, let original {
             var targets: [RefitTarget] = []
             // A layer that only lost output channels and reads a graph input computes exactly the
             // original's kept outputs: nothing to refit.
@@ -205,9 +210,9 @@ public struct Pruner {
                 targets.append(RefitTarget(node: node, original: on, outputs: outputMap[ObjectIdentifier(node)] ?? Array(0..<mat.rows),
                                            mask: masks[ObjectIdentifier(node)]))
             }
-            let recovery = LayerRecovery(ridge: options.ridge, batchSize: options.batchSize, limit: options.calibrationLimit, logger: logger)
             let interleaved = progressShown
-            report.refits += try recovery.refit(targets, pruned: model, original: original, data: calibration) {
+            let src = try source ?? recovery.source(original: original, data: calibration)
+            report.refits += try recovery.refit(targets, pruned: model, source: src) {
                 if !interleaved { progress?("refitting layers", $0, $1) }
             }
             report.calibrationSamples = Swift.min(calibration.count, options.calibrationLimit ?? calibration.count)

@@ -71,6 +71,14 @@ public struct RidgeAccumulator {
         rows += n
     }
 
+    /// `λ = ridge · (mean diagonal of G over the regularised columns)`, at least 1e-12.
+    func lambda(ridge: Double, unregularized: Int?) -> Double {
+        let d = inputs
+        var trace = 0.0, counted = 0
+        for i in 0..<d where i != unregularized { trace += xtx[i * d + i]; counted += 1 }
+        return Swift.max(ridge * trace / Double(Swift.max(counted, 1)), 1e-12)
+    }
+
     /// The result of a solve.
     public struct Solution {
         /// `[O, D]` row-major; zero outside each row's support. Rows that could not be solved are nil.
@@ -88,9 +96,7 @@ public struct RidgeAccumulator {
     ///   times is nil (the caller keeps the old weights).
     public func solve(ridge: Double, support: (Int) -> [Int]?, unregularized: Int? = nil) -> Solution {
         let d = inputs
-        var trace = 0.0, counted = 0
-        for i in 0..<d where i != unregularized { trace += xtx[i * d + i]; counted += 1 }
-        let lambda = Swift.max(ridge * trace / Double(Swift.max(counted, 1)), 1e-12)
+        let lambda = self.lambda(ridge: ridge, unregularized: unregularized)
         var cache: [[Int]: Cholesky?] = [:]
         var out: [[Double]?] = []
         out.reserveCapacity(outputs)
@@ -165,24 +171,13 @@ extension RidgeAccumulator {
         let d = inputs, o = outputs
         guard keep >= 1, keep <= groups.count else { return nil }
         if keep == groups.count { return Array(0..<groups.count) }
-        var trace = 0.0, counted = 0
-        for i in 0..<d where i != unregularized { trace += xtx[i * d + i]; counted += 1 }
-        var lam = Swift.max(ridge * trace / Double(Swift.max(counted, 1)), 1e-12)
-        // A⁻¹ by Cholesky, one solve per identity column.
+        // A⁻¹ by Cholesky (λ raised tenfold up to three times when A is not positive definite).
+        var lam = lambda(ridge: ridge, unregularized: unregularized)
         var inv: [Double]? = nil
         for _ in 0..<4 where inv == nil {
             var a = xtx
             for i in 0..<d where i != unregularized { a[i * d + i] += lam }
-            if let f = Cholesky(a, n: d) {
-                var m = [Double](repeating: 0, count: d * d)
-                for j in 0..<d {
-                    var e = [Double](repeating: 0, count: d)
-                    e[j] = 1
-                    let x = f.solve(e)
-                    for i in 0..<d { m[i * d + j] = x[i] }
-                }
-                inv = m
-            }
+            inv = Self.inverseSPD(a, n: d)
             lam *= 10
         }
         guard var ainv = inv else { return nil }

@@ -20,13 +20,8 @@ public struct DynamicQuantizer {
 
     public func quantize(_ model: Model) throws -> QuantizationResult {
         let opsetBefore = Int(model.opsetVersion(for: "") ?? 1)
-        // Types inferred by the passes guide the rewrite; the written file keeps only the
-        // value_info entries the input had (the inferred ones would only grow it).
-        let declared = model.allGraphs.map { g in (g, Set(g.valueInfo.map(ObjectIdentifier.init))) }
-        defer { for (g, keep) in declared { g.valueInfo.removeAll { !keep.contains(ObjectIdentifier($0)) } } }
-        // A float16 model is computed in float32 with Casts at its float16 inputs and outputs.
-        let upcast = try UpcastFloat16Pass().run(on: model)
-        let passes = (upcast ? ["upcast-float16"] : []) + (try PassManager.run(PassManager.all, on: model))
+        let (passes, restoreValueInfo) = try PreQuantization.run(model)
+        defer { restoreValueInfo() }
         var plan = QuantizationPlan(activationType: .uint8, weightType: .int8, perChannel: options.perChannel,
                                     symmetricActivations: false, method: "dynamic", calibrationSamples: 0)
         let exclusion = try NodeExclusion(options.excludeNodes)

@@ -49,13 +49,8 @@ public struct Quantizer {
         if model.allGraphs.contains(where: { g in g.nodes.contains { ($0.opType == "QuantizeLinear" || $0.opType == "DequantizeLinear" || $0.opType == "QLinearConv" || $0.opType == "QLinearMatMul") && $0.normalizedDomain.isEmpty } }) {
             throw QuantizationError.unsupported("the model already contains quantization operators (QuantizeLinear/DequantizeLinear/QLinear*); quantizing it again is refused")
         }
-        // Types inferred by the passes guide the rewrite; the written file keeps only the
-        // value_info entries the input had (the inferred ones would only grow it).
-        let declared = model.allGraphs.map { g in (g, Set(g.valueInfo.map(ObjectIdentifier.init))) }
-        defer { for (g, keep) in declared { g.valueInfo.removeAll { !keep.contains(ObjectIdentifier($0)) } } }
-        // A float16 model is computed in float32 with Casts at its float16 inputs and outputs.
-        let upcast = try UpcastFloat16Pass().run(on: model)
-        let passes = (upcast ? ["upcast-float16"] : []) + (try PassManager.run(PassManager.all, on: model))
+        let (passes, restoreValueInfo) = try PreQuantization.run(model)
+        defer { restoreValueInfo() }
         let targets = try QuantizationTargets(model: model, options: options)
         var plan = QuantizationPlan(activationType: options.activationType, weightType: options.weightType,
                                     perChannel: options.perChannel, symmetricActivations: options.symmetricActivations,

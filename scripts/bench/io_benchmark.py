@@ -29,6 +29,8 @@ import sys
 import tempfile
 import time
 
+from benchinfo import cpu_model
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 TIME = "/usr/bin/time"
 
@@ -93,14 +95,7 @@ def describe_machine():
         nproc = int(subprocess.run(["nproc"], capture_output=True, text=True).stdout)
     except Exception:
         pass
-    cpu = ""
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     mem = ""
     try:
         for line in open("/proc/meminfo"):

@@ -68,6 +68,8 @@ import onnx
 import onnxruntime
 from onnx import TensorProto, helper, numpy_helper
 
+from benchinfo import machine
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
 WEIGHT_OPS = {"Conv", "ConvTranspose", "Gemm", "MatMul"}
@@ -251,20 +253,6 @@ def rounds(sessions, feed, runs, warmup, inner):
             sessions[i].run(None, feed)
             times[i].append(_time_calls(sessions[i], feed, inner))
     return times
-
-
-def machine():
-    cpu = "unknown"
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"nproc": os.cpu_count(), "cpu": cpu, "kernel": platform.release(), "date": time.strftime("%Y-%m-%d %H:%M"),
-            "load_average": [round(x, 2) for x in os.getloadavg()], "onnxruntime": onnxruntime.__version__,
-            "onnx": onnx.__version__, "numpy": np.__version__}
 
 
 def ms(s):

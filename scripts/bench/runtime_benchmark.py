@@ -49,6 +49,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "Tests" / "interop"))
 from test_light_models import LIGHT, feed_inputs, randomized  # noqa: E402
 
+from benchinfo import machine  # noqa: E402
+
 SAMPLES = ROOT / "samples"
 LIGHT_MODELS = {"resnet50": "light_resnet50", "squeezenet": "light_squeezenet", "inception_v1": "light_inception_v1"}
 SAMPLE_MODELS = ["digits-mlp", "digits-cnn", "tiny-lm"]
@@ -129,21 +131,6 @@ def ort_session(model, threads):
 def rel_diff(a, b):
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
     return float(np.max(np.abs(a - b)) / max(1e-12, float(np.max(np.abs(b)))))
-
-
-def machine():
-    load = os.getloadavg()
-    cpu = "unknown"
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"nproc": os.cpu_count(), "cpu": cpu, "kernel": platform.release(), "date": time.strftime("%Y-%m-%d %H:%M"),
-            "load_average": [round(x, 2) for x in load], "onnxruntime": onnxruntime.__version__, "onnx": onnx.__version__,
-            "numpy": np.__version__}
 
 
 def main():
