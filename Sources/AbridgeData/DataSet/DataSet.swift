@@ -105,6 +105,17 @@ public final class DataSet {
         }
     }
 
+    /// Stacked samples built in memory (mixup blends), without labels.
+    init(stacked tensors: [String: RuntimeTensor], count: Int, source: String, inputNames: [String],
+         declaredRanks: [String: Int], declaredTypes: [String: DataType]) {
+        storage = .stacked(tensors, count: count)
+        labels = nil
+        self.source = source
+        self.inputNames = inputNames
+        self.declaredRanks = declaredRanks
+        self.declaredTypes = declaredTypes
+    }
+
     /// Samples from `.npy` files, one per input (`name -> file`), axis 0 the sample axis.
     /// - Throws: `DataError`.
     public init(npyFiles: [String: String], inputs: [Value]) throws {

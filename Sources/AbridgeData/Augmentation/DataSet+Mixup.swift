@@ -1,0 +1,38 @@
+import AbridgeRuntime
+
+extension DataSet {
+    /// Why this data set cannot be widened with mixup blends (`Mixup`), or nil when it can:
+    /// the samples must be stacked arrays (an `.npz` or `.npy` files, not one file per sample)
+    /// of floating-point data, at least 2 of them.
+    public var mixupUnsupportedReason: String? {
+        guard case .stacked(let tensors, _) = storage else {
+            return "samples stored one per file; blends need stacked arrays (an .npz with a sample axis)"
+        }
+        return Mixup.unsupportedReason(tensors)
+    }
+
+    /// The first `limit` samples (all when nil) followed by `copies` mixup blends of each
+    /// (`Mixup.blends`, seeded with `seed`, so the same data give the same blends), as a new
+    /// stacked data set without labels.
+    /// - Throws: `DataError(.invalidArgument)` with `mixupUnsupportedReason` when the data
+    ///   cannot be blended; `RuntimeError` when the result would exceed the memory limit.
+    public func withMixupBlends(copies: Int, limit: Int? = nil, maxWeight: Float = 0.5, seed: UInt64 = 0) throws -> DataSet {
+        if let why = mixupUnsupportedReason { throw DataError(.invalidArgument, why, file: source) }
+        guard case .stacked(let tensors, let total) = storage else { return self }
+        let n = Swift.min(total, limit ?? total)
+        var kept: [String: RuntimeTensor] = [:]
+        for (name, t) in tensors { kept[name] = try Self.slice(t, 0..<n) }
+        var rng = SplitMix64(seed: seed)
+        let blended = try Mixup.blends(of: kept, copies: copies, maxWeight: maxWeight, using: &rng)
+        var joined: [String: RuntimeTensor] = [:]
+        for (name, t) in kept {
+            guard let b = blended[name] else { continue }
+            let first = t.dataType == .double ? t.elements(as: Double.self).map { Float($0) } : try t.floatValues()
+            var shape = t.shape
+            shape[0] = n * (copies + 1)
+            joined[name] = RuntimeTensor(floats: first + b.elements(as: Float.self), shape: shape)
+        }
+        return DataSet(stacked: joined, count: n * (copies + 1), source: source, inputNames: inputNames,
+                       declaredRanks: declaredRanks, declaredTypes: declaredTypes)
+    }
+}
