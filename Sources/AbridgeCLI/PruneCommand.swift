@@ -62,6 +62,9 @@ struct PruneCommand: ParsableCommand {
     @Option(name: .long, help: "Use at most N calibration samples (default 256).")
     var calibrationSize: Int = 256
 
+    @Option(name: .long, help: "Mixup blends per calibration sample for recovery (default 3; 0: the samples only). The original model supplies the targets, so the refits match it between samples too. Float inputs in an .npz only.")
+    var mixup: Int = 3
+
     @Option(name: .long, help: "Ridge strength relative to the mean diagonal of XᵀX (default 1e-3).")
     var ridge: Double = 1e-3
 
@@ -126,6 +129,7 @@ struct PruneCommand: ParsableCommand {
             options.keepFirstLast = keepFirstLast
             options.ridge = ridge
             options.calibrationLimit = calibrationSize
+            options.mixupBlends = mixup
             let data = try calibration.map { try DataSet(path: $0, inputs: inputs) }
             let evalData = try eval.map { try DataSet(path: $0, inputs: inputs) }
             let predictionsBefore = try DataFit.naming(eval, model: model) {
@@ -207,6 +211,11 @@ struct PruneSummary: Encodable {
             if l.status == "pruned", l.storage == "sparse" || (r.pattern != "channels" && l.storageReason != nil), let why = l.storageReason {
                 out.append("    storage \(l.storage): \(why)")
             }
+        }
+        if r.calibrationSamples > 0 {
+            out.append("calibration: \(r.calibrationSamples) sample\(r.calibrationSamples == 1 ? "" : "s")"
+                       + (r.calibrationBlends > 0 ? " + \(r.calibrationBlends) mixup blends" : "")
+                       + (r.blendsNotUsed.map { " (no mixup blends: \($0))" } ?? ""))
         }
         for f in r.refits {
             if let s = f.skipped { out.append("refit \(f.node): skipped (\(s))"); continue }

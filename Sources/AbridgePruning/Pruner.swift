@@ -28,9 +28,24 @@ public struct Pruner {
     /// - Throws: `PruningError` (bad options, no graph, an N:M pattern that does not fit when
     ///   every layer fails), `RuntimeError` (the model cannot run on the calibration data),
     ///   `DataError`, `IRError`.
-    public func prune(_ model: Model, calibration: DataSet? = nil,
+    public func prune(_ model: Model, calibration given: DataSet? = nil,
                       progress: ((String, Int, Int) -> Void)? = nil) throws -> PruningReport {
         try options.validate()
+        // Calibration samples (at most `calibrationLimit`), widened with mixup blends when the
+        // data allow it; the limit then applies before blending, so the recovery takes all rows.
+        var calibration = given
+        var limit = options.calibrationLimit
+        var blends = 0, blendsNotUsed: String? = nil
+        if let data = given, options.mixupBlends > 0 {
+            if let why = data.mixupUnsupportedReason {
+                blendsNotUsed = why
+            } else {
+                let base = Swift.min(data.count, limit ?? data.count)
+                calibration = try data.withMixupBlends(copies: options.mixupBlends, limit: limit)
+                blends = base * options.mixupBlends
+                limit = nil
+            }
+        }
         if options.selection == .reconstruction && calibration == nil {
             throw PruningError.invalidOption("--selection reconstruction needs --calibration data")
         }
@@ -81,7 +96,7 @@ public struct Pruner {
         let original = calibration == nil ? nil : try Self.copy(model)
         // Recovery state shared by channel selection and the refits: the pruned graph's nodes
         // mapped to the original's (the copy keeps node order), and the original's session.
-        let recovery = LayerRecovery(ridge: options.ridge, batchSize: options.batchSize, limit: options.calibrationLimit, logger: logger)
+        let recovery = LayerRecovery(ridge: options.ridge, batchSize: options.batchSize, limit: limit, logger: logger)
         let nodeMap = original?.graph.map { og in
             Dictionary(uniqueKeysWithValues: zip(graph.nodes, og.nodes).map { (ObjectIdentifier($0), $1) })
         } ?? [:]
@@ -215,7 +230,9 @@ public struct Pruner {
             report.refits += try recovery.refit(targets, pruned: model, source: src) {
                 if !interleaved { progress?("refitting layers", $0, $1) }
             }
-            report.calibrationSamples = Swift.min(calibration.count, options.calibrationLimit ?? calibration.count)
+            report.calibrationSamples = Swift.min(calibration.count, limit ?? calibration.count) - blends
+            report.calibrationBlends = blends
+            report.blendsNotUsed = blendsNotUsed
             report.warnings += report.refits.compactMap(\.warning)
         }
 

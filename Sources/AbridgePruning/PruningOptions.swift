@@ -90,6 +90,12 @@ public struct PruningOptions: Sendable {
     public var batchSize: Int = 16
     /// Use at most this many calibration samples.
     public var calibrationLimit: Int?
+    /// Mixup blends added per calibration sample for recovery (`Mixup`: `(1 − λ)·x_i + λ·x_j`,
+    /// `λ ~ U(0, 0.5)`, the original model supplying the targets): the refits and the channel
+    /// selection then match the original's function between samples too ("function matching",
+    /// Beyer et al. 2022), which small calibration sets need. 0: the samples only. Used only
+    /// when every input is floating-point and the samples are stacked arrays.
+    public var mixupBlends: Int = 3
 
     public init() {}
 
@@ -101,6 +107,7 @@ public struct PruningOptions: Sendable {
         }
         guard ridge >= 0, ridge.isFinite else { throw PruningError.invalidOption("--ridge must be >= 0") }
         guard channelMultiple >= 1, channelMultiple <= 4096 else { throw PruningError.invalidOption("--round-channels must be in 1...4096") }
+        guard (0...64).contains(mixupBlends) else { throw PruningError.invalidOption("--mixup must be in 0...64, not \(mixupBlends)") }
         guard batchSize >= 1 else { throw PruningError.invalidOption("batch size must be at least 1") }
         for p in excludeNodes {
             do { _ = try NSRegularExpression(pattern: "^(?:\(p))$") } catch {

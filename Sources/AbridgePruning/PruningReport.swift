@@ -48,6 +48,10 @@ public struct PruningReport: Codable, Sendable {
     /// Layer refits (`--calibration`), in the order they ran.
     public var refits: [RefitRecord] = []
     public var calibrationSamples: Int = 0
+    /// Mixup blends added to the calibration samples (`PruningOptions.mixupBlends`), and why
+    /// none were when blends were asked for but the data do not allow them.
+    public var calibrationBlends: Int = 0
+    public var blendsNotUsed: String?
     /// Parameters of all initializers (dense elements; non-zeros of sparse ones).
     public var modelParamsBefore: Int = 0
     public var modelParamsAfter: Int = 0

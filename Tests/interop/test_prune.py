@@ -115,6 +115,8 @@ def test_recovery_brings_channel_pruned_cnn_back(abridge, tmp_path):
     # The bar (within 1 point: 0.9833) is missed by half a test sample; see BENCHMARKS.md.
     assert plain["accuracyAfter"] < 0.6
     assert fixed["report"]["selection"] == "reconstruction" and by_norm["report"]["selection"] == "norm"
+    # The 200 calibration images plus 3 mixup blends of each (float inputs in one .npz).
+    assert (fixed["report"]["calibrationSamples"], fixed["report"]["calibrationBlends"]) == (200, 600)
     assert fixed["accuracyAfter"] >= 0.98
     assert fixed["accuracyAfter"] > by_norm["accuracyAfter"]
     m = onnx.load(str(tmp_path / "b.onnx"))
@@ -244,6 +246,9 @@ def test_tiny_lm_every_pattern_with_and_without_recovery(abridge, tmp_path, patt
                 assert ((groups != 0).sum(axis=1) <= 2).all(), node
             elif layers[node].get("outputChannelsRemoved"):
                 assert w.size < w0.size, node
+        if recover:   # token ids cannot be blended: the report says so
+            assert summary["report"]["calibrationBlends"] == 0
+            assert "input_ids" in summary["report"]["blendsNotUsed"]
         kind, value = metric("tiny-lm", out)
         assert kind == "perplexity" and np.isfinite(value)
         ppl[recover] = value
@@ -483,7 +488,9 @@ def test_conv_transpose_unstructured_refit(abridge, tmp_path):
     up = refits["up"]
     assert up.get("skipped") is None
     assert up["inputs"] == 8 * 9 + 1
-    assert up["rows"] == 64 * 16 * 16
+    # 64 samples + 3 mixup blends of each (the default), 16x16 output positions each.
+    assert outs["refit-report"]["calibrationSamples"] == 64 and outs["refit-report"]["calibrationBlends"] == 3 * 64
+    assert up["rows"] == 4 * 64 * 16 * 16
     assert up["relativeErrorAfter"] < up["relativeErrorBefore"]
     # The mask is kept: every weight the plain pruning zeroed stays zero after the refit.
     w0, wp, wr = dense_weights(original)["wt"], dense_weights(check(outs["plain"]))["wt"], dense_weights(refit)["wt"]

@@ -1,0 +1,66 @@
+import AbridgeIR
+import AbridgeRuntime
+import Foundation
+import Testing
+@testable import AbridgeData
+
+@Suite("Mixup blends")
+struct MixupTests {
+    /// 5 samples of 3 features each, sample i = [i, 10 i, -i].
+    static var samples: RuntimeTensor { RuntimeTensor(floats: (0..<5).flatMap { i in [Float(i), Float(10 * i), Float(-i)] }, shape: [5, 3]) }
+
+    @Test func everyBlendLiesOnASegmentBetweenTwoSamplesWithWeightAtMostMax() throws {
+        var rng = SplitMix64(seed: 7)
+        let out = try Mixup.blends(of: ["x": Self.samples], copies: 2, maxWeight: 0.5, using: &rng)
+        let b = try #require(out["x"])
+        #expect(b.shape == [10, 3])
+        let v = b.elements(as: Float.self)
+        for k in 0..<10 {
+            let i = k % 5
+            // Blend k = (1 - w)·x_i + w·x_j; with x = [t, 10t, -t] the first feature gives
+            // t = (1 - w) i + w j, and the other two must be 10t and -t.
+            let t = v[3 * k]
+            #expect(abs(v[3 * k + 1] - 10 * t) < 1e-4 && abs(v[3 * k + 2] + t) < 1e-5)
+            // t lies between i and some j with w ≤ 0.5: |t − i| ≤ |j − i| / 2 for some sample j.
+            #expect((0..<5).contains { j in abs(t - Float(i)) <= abs(Float(j - i)) * 0.5 + 1e-5 })
+        }
+        // Each round pairs every sample with a partner from one permutation.
+        var again = SplitMix64(seed: 7)
+        #expect(try Mixup.blends(of: ["x": Self.samples], copies: 2, maxWeight: 0.5, using: &again)["x"]?.elements(as: Float.self) == v)
+    }
+
+    @Test func inputsOfOneSampleShareWeightAndPartner() throws {
+        // y = 2x for every sample, so every blend must keep y = 2x.
+        let y = RuntimeTensor(floats: Self.samples.elements(as: Float.self).map { 2 * $0 }, shape: [5, 3])
+        var rng = SplitMix64(seed: 1)
+        let out = try Mixup.blends(of: ["x": Self.samples, "y": y], copies: 3, using: &rng)
+        let bx = try #require(out["x"]).elements(as: Float.self), by = try #require(out["y"]).elements(as: Float.self)
+        #expect(zip(bx, by).allSatisfy { abs(2 * $0 - $1) < 1e-4 })
+    }
+
+    @Test func integerInputsAndSingleSamplesAreRefused() {
+        let ids = RuntimeTensor(int64s: [1, 2, 3, 4], shape: [2, 2])
+        #expect(Mixup.unsupportedReason(["input_ids": ids])?.contains("'input_ids'") == true)
+        #expect(Mixup.unsupportedReason(["x": RuntimeTensor(floats: [1, 2], shape: [1, 2])]) != nil)
+        var rng = SplitMix64(seed: 0)
+        #expect(throws: DataError.self) { _ = try Mixup.blends(of: ["input_ids": ids], copies: 1, using: &rng) }
+    }
+
+    @Test func dataSetKeepsTheFirstSamplesThenAppendsBlends() throws {
+        let bytes = Self.samples.elements(as: Float.self).withUnsafeBytes { Array($0) }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("abridge-mixup-\(UUID().uuidString).npz")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try NPZWriter.write(["x": try NumPyArray(dtype: .float32, shape: [5, 3], data: bytes)], to: url)
+        let input = Value(name: "x", type: .tensor(.float, shape: Shape([-1, 3])))
+        let data = try DataSet(path: url.path, inputs: [input])
+        #expect(data.mixupUnsupportedReason == nil)
+        let wide = try data.withMixupBlends(copies: 3, limit: 4)
+        #expect(wide.count == 16)
+        #expect(wide.labels == nil)
+        let first = try #require(wide.feed(0..<4)["x"]?.tensor).elements(as: Float.self)
+        #expect(first == Array(Self.samples.elements(as: Float.self).prefix(12)))
+        // Blends of the first 4 samples only: the first feature stays within [0, 3].
+        let blends = try #require(wide.feed(4..<16)["x"]?.tensor).elements(as: Float.self)
+        #expect(stride(from: 0, to: blends.count, by: 3).allSatisfy { (0...3).contains(blends[$0]) })
+    }
+}
