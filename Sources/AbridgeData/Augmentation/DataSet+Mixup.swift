@@ -11,6 +11,17 @@ extension DataSet {
         return Mixup.unsupportedReason(tensors)
     }
 
+    /// The first `limit` samples (all when nil) as stacked tensors by input name (`[N, ...]`,
+    /// as stored: not converted to the declared type), or nil when samples are stored one per file.
+    /// - Throws: `DataError` when a slice is out of range (it cannot be).
+    public func stackedSamples(limit: Int? = nil) throws -> [String: RuntimeTensor]? {
+        guard case .stacked(let tensors, let total) = storage else { return nil }
+        let n = Swift.min(total, limit ?? total)
+        var out: [String: RuntimeTensor] = [:]
+        for (name, t) in tensors { out[name] = n == total ? t : try Self.slice(t, 0..<n) }
+        return out
+    }
+
     /// The first `limit` samples (all when nil) followed by `copies` mixup blends of each
     /// (`Mixup.blends`, seeded with `seed`, so the same data give the same blends), as a new
     /// stacked data set without labels.
@@ -18,10 +29,7 @@ extension DataSet {
     ///   cannot be blended; `RuntimeError` when the result would exceed the memory limit.
     public func withMixupBlends(copies: Int, limit: Int? = nil, maxWeight: Float = 0.5, seed: UInt64 = 0) throws -> DataSet {
         if let why = mixupUnsupportedReason { throw DataError(.invalidArgument, why, file: source) }
-        guard case .stacked(let tensors, let total) = storage else { return self }
-        let n = Swift.min(total, limit ?? total)
-        var kept: [String: RuntimeTensor] = [:]
-        for (name, t) in tensors { kept[name] = try Self.slice(t, 0..<n) }
+        guard let kept = try stackedSamples(limit: limit), let n = kept.values.first?.shape.first else { return self }
         var rng = SplitMix64(seed: seed)
         let blended = try Mixup.blends(of: kept, copies: copies, maxWeight: maxWeight, using: &rng)
         var joined: [String: RuntimeTensor] = [:]
