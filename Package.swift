@@ -14,6 +14,7 @@
 //   4 AbridgeValidation              metrics and reports comparing an original and a converted model
 //   5 AbridgeQuantization            calibration, quantization plans, QDQ rewriting
 //   5 AbridgePruning                 magnitude, N:M and channel pruning, least-squares recovery
+//   5 AbridgeDistillation            knowledge distillation (function matching on mixup blends) by gradient descent
 //   6 AbridgeCLI, abridge            commands
 import PackageDescription
 
@@ -30,6 +31,7 @@ let package = Package(
         .library(name: "AbridgeQuantization", targets: ["AbridgeQuantization"]),
         .library(name: "AbridgeValidation", targets: ["AbridgeValidation"]),
         .library(name: "AbridgePruning", targets: ["AbridgePruning"]),
+        .library(name: "AbridgeDistillation", targets: ["AbridgeDistillation"]),
         .library(name: "AbridgeCLI", targets: ["AbridgeCLI"]),
     ],
     dependencies: [
@@ -58,6 +60,8 @@ let package = Package(
                                                             .product(name: "Logging", package: "swift-log")]),
         .target(name: "AbridgePruning", dependencies: ["AbridgeIR", "AbridgeRuntime", "AbridgeKernels", "AbridgePasses",
                                                        "AbridgeData", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "AbridgeDistillation", dependencies: ["AbridgeIR", "AbridgeKernels", "AbridgeRuntime", "AbridgeData",
+                                                            .product(name: "Logging", package: "swift-log")]),
         .target(name: "AbridgeValidation", dependencies: ["AbridgeIR", "AbridgeRuntime", "AbridgeData",
                                                           .product(name: "Logging", package: "swift-log")]),
         .target(name: "AbridgeCLI", dependencies: ["AbridgeIR", "AbridgeONNX", "AbridgeData", "AbridgeRuntime",
@@ -72,6 +76,8 @@ let package = Package(
         .testTarget(name: "AbridgeDataTests", dependencies: ["AbridgeData", "AbridgeIR"], exclude: ["Fixtures"]),
         .testTarget(name: "AbridgeRuntimeTests", dependencies: ["AbridgeRuntime", "AbridgeONNX", "AbridgeData", "AbridgeIR", "AbridgeKernels"]),
         .testTarget(name: "AbridgePruningTests", dependencies: ["AbridgePruning", "AbridgeRuntime", "AbridgeIR"]),
+        .testTarget(name: "AbridgeDistillationTests", dependencies: ["AbridgeDistillation", "AbridgeRuntime", "AbridgeIR",
+                                                                     "AbridgeONNX", "AbridgeData"]),
         .testTarget(name: "AbridgeValidationTests", dependencies: ["AbridgeValidation", "AbridgeRuntime", "AbridgeIR"]),
         .testTarget(name: "AbridgeQuantizationTests", dependencies: ["AbridgeQuantization", "AbridgeIR", "AbridgeRuntime", "AbridgeONNX"]),
     ]

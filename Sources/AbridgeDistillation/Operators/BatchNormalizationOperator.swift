@@ -1,0 +1,79 @@
+import AbridgeIR
+
+/// `BatchNormalization` in inference form (training_mode 0): per channel `c` (axis 1),
+/// `Y = scale·(X − mean)/√(var + ε) + B`, X `[N, C, ...]`, the four vectors `[C]`, float32
+/// (ONNX BatchNormalization opsets 9-15). mean and var are constants of the student; their
+/// gradients are given only for completeness.
+final class BatchNormalizationOperator: TrainingOperator {
+    let context: NodeContext
+    let epsilon: Float
+
+    init(_ node: Node) throws {
+        context = NodeContext(node)
+        let mode = node.intAttribute("training_mode", default: 0)
+        guard mode == 0 else { throw context.unsupported("training_mode \(mode): only the inference form is trained") }
+        let spatial = node.intAttribute("spatial", default: 1)
+        guard spatial == 1 else { throw context.unsupported("spatial 0 (opset < 9 per-element statistics) is not trained") }
+        epsilon = node.floatAttribute("epsilon", default: 1e-5)
+    }
+
+    private func parts(_ inputs: [TrainingTensor?]) throws -> (x: TrainingTensor, v: [[Float]], c: Int, inner: Int) {
+        let x = try context.input(inputs, 0, "X")
+        guard x.shape.count >= 2 else { throw context.shape("X \(x.shape) has no channel axis") }
+        let c = x.shape[1], inner = x.shape[2...].reduce(1, *)
+        var v: [[Float]] = []
+        for (i, what) in ["scale", "B", "mean", "var"].enumerated() {
+            let t = try context.input(inputs, i + 1, what)
+            guard t.count == c else { throw context.shape("\(what) has \(t.count) elements, X has \(c) channels") }
+            v.append(t.data)
+        }
+        return (x, v, c, inner)
+    }
+
+    func forward(_ inputs: [TrainingTensor?]) throws -> TrainingTensor {
+        let (x, v, c, inner) = try parts(inputs)
+        var y = x.data
+        let n = x.shape[0]
+        for channel in 0..<c {
+            let invStd = 1 / (v[3][channel] + epsilon).squareRoot()
+            let a = v[0][channel] * invStd, b = v[1][channel] - v[2][channel] * a
+            for image in 0..<n {
+                let base = (image * c + channel) * inner
+                for i in base..<(base + inner) { y[i] = x.data[i] * a + b }
+            }
+        }
+        return TrainingTensor(shape: x.shape, data: y)
+    }
+
+    func backward(_ gradient: TrainingTensor, inputs: [TrainingTensor?], output: TrainingTensor,
+                  needs: [Bool]) throws -> [TrainingTensor?] {
+        let (x, v, c, inner) = try parts(inputs)
+        let n = x.shape[0]
+        var dx = needs[0] ? [Float](repeating: 0, count: x.count) : []
+        var dScale = [Float](repeating: 0, count: c), dB = dScale, dMean = dScale, dVar = dScale
+        for channel in 0..<c {
+            let invStd = 1 / (v[3][channel] + epsilon).squareRoot()
+            let scale = v[0][channel], mean = v[2][channel]
+            var sumDy: Float = 0, sumDyXhat: Float = 0
+            for image in 0..<n {
+                let base = (image * c + channel) * inner
+                for i in base..<(base + inner) {
+                    let g = gradient.data[i]
+                    sumDy += g
+                    sumDyXhat += g * (x.data[i] - mean) * invStd
+                    if needs[0] { dx[i] = g * scale * invStd }
+                }
+            }
+            dScale[channel] = sumDyXhat
+            dB[channel] = sumDy
+            dMean[channel] = -scale * invStd * sumDy
+            dVar[channel] = -0.5 * scale * sumDyXhat * invStd * invStd
+        }
+        var result = [TrainingTensor?](repeating: nil, count: inputs.count)
+        if needs[0] { result[0] = TrainingTensor(shape: x.shape, data: dx) }
+        for (i, d) in [dScale, dB, dMean, dVar].enumerated() where i + 1 < needs.count && needs[i + 1] {
+            result[i + 1] = TrainingTensor(shape: inputs[i + 1]?.shape ?? [c], data: d)
+        }
+        return result
+    }
+}

@@ -1,0 +1,126 @@
+import AbridgeIR
+import AbridgeKernels
+
+/// `Conv` (group 1, any spatial rank, `auto_pad` NOTSET or VALID): `Y = W ⋆ X + B` with
+/// X `[N, C, D...]`, W `[M, C, k...]`, B `[M]`, Y `[N, M, O...]`, float32 (ONNX Conv, opsets 1-22).
+///
+/// Forward lowers all images at once to columns `[C·K, N·P]` (`Im2Col.im2colImages`) and runs one
+/// GEMM; backward is `∂W = ∂Y′·colsᵀ`, `∂B = Σ ∂Y`, `∂cols = Wᵀ·∂Y′` folded back per image with
+/// `Im2Col.col2im` (the adjoint of im2col), where `∂Y′` is `∂Y` as `[M, N·P]`.
+final class ConvOperator: TrainingOperator {
+    let context: NodeContext
+    let strides: [Int], dilations: [Int], pads: [Int], kernelShape: [Int]?
+    let autoPad: AutoPad
+    private var columns: [Float] = []
+    private var geometry: ConvGeometry?
+
+    init(_ node: Node) throws {
+        context = NodeContext(node)
+        let group = node.intAttribute("group", default: 1)
+        guard group == 1 else { throw context.unsupported("group \(group): only group 1 is trained") }
+        let pad = node.stringAttribute("auto_pad", default: "NOTSET")
+        switch pad {
+        case "NOTSET", "": autoPad = .notSet
+        case "VALID": autoPad = .valid
+        default: throw context.unsupported("auto_pad \(pad): only NOTSET and VALID are trained")
+        }
+        strides = node.intsAttribute("strides") ?? []
+        dilations = node.intsAttribute("dilations") ?? []
+        pads = node.intsAttribute("pads") ?? []
+        kernelShape = node.intsAttribute("kernel_shape")
+    }
+
+    func forward(_ inputs: [TrainingTensor?]) throws -> TrainingTensor {
+        let x = try context.input(inputs, 0, "X"), w = try context.input(inputs, 1, "W")
+        let bias = inputs.count > 2 ? inputs[2] : nil
+        guard x.shape.count >= 3, w.shape.count == x.shape.count, w.shape[1] == x.shape[1] else {
+            throw context.shape("X \(x.shape) and W \(w.shape) do not fit a group-1 convolution")
+        }
+        let n = x.shape[0], c = x.shape[1], m = w.shape[0]
+        let kernel = Array(w.shape[2...])
+        if let kernelShape, kernelShape != kernel { throw context.shape("kernel_shape \(kernelShape) but W is \(w.shape)") }
+        if let bias, bias.count != m { throw context.shape("B has \(bias.count) elements, W has \(m) output channels") }
+        let g = try context.kernel { try ConvGeometry.conv(input: Array(x.shape[2...]), kernel: kernel, strides: strides,
+                                                             dilations: dilations, pads: pads, autoPad: autoPad) }
+        geometry = g
+        let p = g.output.reduce(1, *), inSize = g.input.reduce(1, *)
+        let ck = c * kernel.reduce(1, *), np = n * p
+        columns = [Float](repeating: 0, count: ck * np)
+        try context.kernel {
+            try x.data.withUnsafeBufferPointer { px in
+                try columns.withUnsafeMutableBufferPointer { pc in
+                    try Im2Col.im2colImages(px, imageStride: c * inSize, images: n, channels: c, geometry: g, padValue: 0, into: pc)
+                }
+            }
+        }
+        var product = [Float](repeating: 0, count: m * np)
+        try context.kernel { try DenseGemm.run(transA: false, transB: false, m: m, n: np, k: ck, a: w.data, b: columns, c: &product) }
+        var y = [Float](repeating: 0, count: n * m * p)
+        for image in 0..<n {
+            for channel in 0..<m {
+                let b = bias?.data[channel] ?? 0
+                let src = channel * np + image * p, dst = (image * m + channel) * p
+                for i in 0..<p { y[dst + i] = product[src + i] + b }
+            }
+        }
+        return TrainingTensor(shape: [n, m] + g.output, data: y)
+    }
+
+    func backward(_ gradient: TrainingTensor, inputs: [TrainingTensor?], output: TrainingTensor,
+                  needs: [Bool]) throws -> [TrainingTensor?] {
+        let x = try context.input(inputs, 0, "X"), w = try context.input(inputs, 1, "W")
+        guard let g = geometry else { throw context.shape("backward before forward") }
+        let n = x.shape[0], c = x.shape[1], m = w.shape[0]
+        let p = g.output.reduce(1, *), np = n * p, ck = c * g.kernel.reduce(1, *)
+        var result = [TrainingTensor?](repeating: nil, count: inputs.count)
+        // ∂Y as [M, N·P] (the layout of the forward product).
+        var dy = [Float](repeating: 0, count: m * np)
+        for image in 0..<n {
+            for channel in 0..<m {
+                let src = (image * m + channel) * p, dst = channel * np + image * p
+                for i in 0..<p { dy[dst + i] = gradient.data[src + i] }
+            }
+        }
+        if needs.count > 1, needs[1] {
+            var dw = [Float](repeating: 0, count: m * ck)
+            try context.kernel { try DenseGemm.run(transA: false, transB: true, m: m, n: ck, k: np, a: dy, b: columns, c: &dw) }
+            result[1] = TrainingTensor(shape: w.shape, data: dw)
+        }
+        if needs.count > 2, needs[2] {
+            var db = [Float](repeating: 0, count: m)
+            for channel in 0..<m {
+                var s: Float = 0
+                for i in (channel * np)..<((channel + 1) * np) { s += dy[i] }
+                db[channel] = s
+            }
+            result[2] = TrainingTensor(shape: [m], data: db)
+        }
+        if needs[0] {
+            var dcols = [Float](repeating: 0, count: ck * np)
+            try context.kernel { try DenseGemm.run(transA: true, transB: false, m: ck, n: np, k: m, a: w.data, b: dy, c: &dcols) }
+            let adjoint = try context.kernel {
+                try ConvGeometry(input: g.output, kernel: g.kernel, strides: g.strides, dilations: g.dilations,
+                                 padsBegin: g.padsBegin, padsEnd: g.padsEnd, output: g.input)
+            }
+            let inSize = g.input.reduce(1, *)
+            var dx = [Float](repeating: 0, count: x.count)
+            var block = [Float](repeating: 0, count: ck * p)
+            for image in 0..<n {
+                for row in 0..<ck {
+                    let src = row * np + image * p, dst = row * p
+                    for i in 0..<p { block[dst + i] = dcols[src + i] }
+                }
+                try context.kernel {
+                    try block.withUnsafeBufferPointer { pb in
+                        try dx.withUnsafeMutableBufferPointer { pdx in
+                            let slice = UnsafeMutableBufferPointer(rebasing: pdx[(image * c * inSize)..<((image + 1) * c * inSize)])
+                            try Im2Col.col2im(pb, channels: c, geometry: adjoint, into: slice)
+                        }
+                    }
+                }
+            }
+            result[0] = TrainingTensor(shape: x.shape, data: dx)
+        }
+        return result
+    }
+}

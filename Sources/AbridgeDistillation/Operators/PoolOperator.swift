@@ -1,0 +1,143 @@
+import AbridgeIR
+import AbridgeKernels
+
+/// 2-D `MaxPool`, `AveragePool` (ceil_mode 0, no dilation, `auto_pad` NOTSET or VALID) and
+/// `GlobalAveragePool` (any rank ≥ 3), X `[N, C, H, W]`, float32 (ONNX pooling pages, opsets 1-22).
+///
+/// MaxPool sends `∂Y` to the first maximum of each window (row-major, as onnxruntime's argmax);
+/// AveragePool spreads it evenly over the window, divided by the window size with
+/// `count_include_pad` 1, by the number of input elements in the window with 0.
+final class PoolOperator: TrainingOperator {
+    enum Kind { case max, average(includePad: Bool), globalAverage }
+    let context: NodeContext
+    let kind: Kind
+    let kernel: [Int], strides: [Int], pads: [Int]
+    let autoPad: AutoPad
+    private var argmax: [Int32] = []
+    private var geometry: ConvGeometry?
+
+    init(_ node: Node) throws {
+        context = NodeContext(node)
+        switch node.opType {
+        case "MaxPool": kind = .max
+        case "AveragePool": kind = .average(includePad: node.intAttribute("count_include_pad", default: 0) != 0)
+        default: kind = .globalAverage
+        }
+        if case .globalAverage = kind {
+            kernel = []; strides = []; pads = []; autoPad = .notSet
+            return
+        }
+        guard let k = node.intsAttribute("kernel_shape"), k.count == 2 else {
+            throw context.unsupported("kernel_shape \(node.intsAttribute("kernel_shape") ?? []): only 2-D pooling is trained")
+        }
+        kernel = k
+        strides = node.intsAttribute("strides") ?? [1, 1]
+        pads = node.intsAttribute("pads") ?? [0, 0, 0, 0]
+        let ceil = node.intAttribute("ceil_mode", default: 0)
+        guard ceil == 0 else { throw context.unsupported("ceil_mode \(ceil): only ceil_mode 0 is trained") }
+        if let d = node.intsAttribute("dilations"), d.contains(where: { $0 != 1 }) {
+            throw context.unsupported("dilations \(d): only undilated pooling is trained")
+        }
+        let pad = node.stringAttribute("auto_pad", default: "NOTSET")
+        switch pad {
+        case "NOTSET", "": autoPad = .notSet
+        case "VALID": autoPad = .valid
+        default: throw context.unsupported("auto_pad \(pad): only NOTSET and VALID are trained")
+        }
+    }
+
+    func forward(_ inputs: [TrainingTensor?]) throws -> TrainingTensor {
+        let x = try context.input(inputs, 0, "X")
+        if case .globalAverage = kind {
+            guard x.shape.count >= 3 else { throw context.shape("X \(x.shape) has no spatial axes") }
+            let planes = x.shape[0] * x.shape[1], size = x.shape[2...].reduce(1, *)
+            var y = [Float](repeating: 0, count: planes)
+            for p in 0..<planes {
+                var s: Float = 0
+                for i in (p * size)..<((p + 1) * size) { s += x.data[i] }
+                y[p] = s / Float(max(size, 1))
+            }
+            return TrainingTensor(shape: Array(x.shape[0..<2]) + [Int](repeating: 1, count: x.shape.count - 2), data: y)
+        }
+        guard x.shape.count == 4 else { throw context.shape("X \(x.shape): only 2-D pooling ([N, C, H, W]) is trained") }
+        let g = try context.kernel { try ConvGeometry.pool(input: Array(x.shape[2...]), kernel: kernel, strides: strides,
+                                                             pads: pads, autoPad: autoPad) }
+        geometry = g
+        let planes = x.shape[0] * x.shape[1]
+        let (h, w, oh, ow) = (g.input[0], g.input[1], g.output[0], g.output[1])
+        var y = [Float](repeating: 0, count: planes * oh * ow)
+        if case .max = kind { argmax = [Int32](repeating: -1, count: y.count) }
+        for p in 0..<planes {
+            let base = p * h * w
+            for oy in 0..<oh {
+                let y0 = oy * g.strides[0] - g.padsBegin[0]
+                let ya = max(y0, 0), yb = min(y0 + kernel[0], h)
+                for ox in 0..<ow {
+                    let x0 = ox * g.strides[1] - g.padsBegin[1]
+                    let xa = max(x0, 0), xb = min(x0 + kernel[1], w)
+                    let o = (p * oh + oy) * ow + ox
+                    switch kind {
+                    case .max:
+                        var best = -Float.infinity, at = -1
+                        for iy in ya..<max(ya, yb) {
+                            for ix in xa..<max(xa, xb) where at < 0 || x.data[base + iy * w + ix] > best {
+                                best = x.data[base + iy * w + ix]; at = iy * w + ix
+                            }
+                        }
+                        y[o] = at < 0 ? 0 : best
+                        argmax[o] = Int32(at)
+                    case .average(let includePad):
+                        var s: Float = 0
+                        for iy in ya..<max(ya, yb) { for ix in xa..<max(xa, xb) { s += x.data[base + iy * w + ix] } }
+                        let count = includePad ? kernel[0] * kernel[1] : max(0, yb - ya) * max(0, xb - xa)
+                        y[o] = count > 0 ? s / Float(count) : 0
+                    case .globalAverage: break
+                    }
+                }
+            }
+        }
+        return TrainingTensor(shape: Array(x.shape[0..<2]) + g.output, data: y)
+    }
+
+    func backward(_ gradient: TrainingTensor, inputs: [TrainingTensor?], output: TrainingTensor,
+                  needs: [Bool]) throws -> [TrainingTensor?] {
+        guard needs[0] else { return [TrainingTensor?](repeating: nil, count: inputs.count) }
+        let x = try context.input(inputs, 0, "X")
+        var dx = [Float](repeating: 0, count: x.count)
+        if case .globalAverage = kind {
+            let planes = x.shape[0] * x.shape[1], size = x.shape[2...].reduce(1, *)
+            for p in 0..<planes {
+                let g = gradient.data[p] / Float(max(size, 1))
+                for i in (p * size)..<((p + 1) * size) { dx[i] = g }
+            }
+            return [TrainingTensor(shape: x.shape, data: dx)]
+        }
+        guard let g = geometry else { throw context.shape("backward before forward") }
+        let planes = x.shape[0] * x.shape[1]
+        let (h, w, oh, ow) = (g.input[0], g.input[1], g.output[0], g.output[1])
+        for p in 0..<planes {
+            let base = p * h * w
+            for oy in 0..<oh {
+                let y0 = oy * g.strides[0] - g.padsBegin[0]
+                let ya = max(y0, 0), yb = min(y0 + kernel[0], h)
+                for ox in 0..<ow {
+                    let o = (p * oh + oy) * ow + ox
+                    let d = gradient.data[o]
+                    switch kind {
+                    case .max:
+                        if argmax[o] >= 0 { dx[base + Int(argmax[o])] += d }
+                    case .average(let includePad):
+                        let x0 = ox * g.strides[1] - g.padsBegin[1]
+                        let xa = max(x0, 0), xb = min(x0 + kernel[1], w)
+                        let count = includePad ? kernel[0] * kernel[1] : max(0, yb - ya) * max(0, xb - xa)
+                        guard count > 0 else { continue }
+                        let share = d / Float(count)
+                        for iy in ya..<max(ya, yb) { for ix in xa..<max(xa, xb) { dx[base + iy * w + ix] += share } }
+                    case .globalAverage: break
+                    }
+                }
+            }
+        }
+        return [TrainingTensor(shape: x.shape, data: dx)]
+    }
+}

@@ -1,0 +1,26 @@
+/// A float32 tensor of the training engine: a shape and its row-major elements.
+struct TrainingTensor {
+    var shape: [Int]
+    var data: [Float]
+
+    init(shape: [Int], data: [Float]) { self.shape = shape; self.data = data }
+    init(zeros shape: [Int]) { self.shape = shape; self.data = [Float](repeating: 0, count: shape.reduce(1, *)) }
+
+    var count: Int { data.count }
+
+    /// Rows `0..<n` of `a` followed by those of `b` (axis 0 concatenation).
+    static func concatenating(_ a: TrainingTensor, _ b: TrainingTensor) -> TrainingTensor? {
+        guard a.shape.count == b.shape.count, !a.shape.isEmpty, a.shape.dropFirst() == b.shape.dropFirst() else { return nil }
+        var shape = a.shape
+        shape[0] += b.shape[0]
+        return TrainingTensor(shape: shape, data: a.data + b.data)
+    }
+
+    /// Rows `range` of axis 0.
+    func rows(_ range: Range<Int>) -> TrainingTensor {
+        let row = shape.dropFirst().reduce(1, *)
+        var s = shape
+        s[0] = range.count
+        return TrainingTensor(shape: s, data: Array(data[(range.lowerBound * row)..<(range.upperBound * row)]))
+    }
+}
