@@ -22,11 +22,14 @@ final class ActivationOperator: TrainingOperator {
 
     func forward(_ inputs: [TrainingTensor?]) throws -> TrainingTensor {
         var y = try context.input(inputs, 0, "X")
-        switch kind {
-        case .relu: for i in y.data.indices where !(y.data[i] > 0) { y.data[i] = 0 }
-        case .leakyRelu(let a): for i in y.data.indices where !(y.data[i] > 0) { y.data[i] *= a }
-        case .sigmoid: for i in y.data.indices { y.data[i] = 1 / (1 + exp(-y.data[i])) }
-        case .tanh: for i in y.data.indices { y.data[i] = tanh(y.data[i]) }
+        let kind = kind
+        y.data.withUnsafeMutableBufferPointer { p in
+            switch kind {
+            case .relu: for i in p.indices { p[i] = p[i] > 0 ? p[i] : 0 }
+            case .leakyRelu(let a): for i in p.indices { p[i] = p[i] > 0 ? p[i] : p[i] * a }
+            case .sigmoid: for i in p.indices { p[i] = 1 / (1 + exp(-p[i])) }
+            case .tanh: for i in p.indices { p[i] = tanh(p[i]) }
+            }
         }
         return y
     }
@@ -36,11 +39,18 @@ final class ActivationOperator: TrainingOperator {
         guard needs[0] else { return [nil] }
         let x = try context.input(inputs, 0, "X")
         var d = gradient
-        switch kind {
-        case .relu: for i in d.data.indices where !(x.data[i] > 0) { d.data[i] = 0 }
-        case .leakyRelu(let a): for i in d.data.indices where !(x.data[i] > 0) { d.data[i] *= a }
-        case .sigmoid: for i in d.data.indices { let y = output.data[i]; d.data[i] *= y * (1 - y) }
-        case .tanh: for i in d.data.indices { let y = output.data[i]; d.data[i] *= 1 - y * y }
+        let kind = kind
+        x.data.withUnsafeBufferPointer { px in
+            output.data.withUnsafeBufferPointer { py in
+                d.data.withUnsafeMutableBufferPointer { pd in
+                    switch kind {
+                    case .relu: for i in pd.indices { pd[i] = px[i] > 0 ? pd[i] : 0 }
+                    case .leakyRelu(let a): for i in pd.indices { pd[i] = px[i] > 0 ? pd[i] : pd[i] * a }
+                    case .sigmoid: for i in pd.indices { pd[i] *= py[i] * (1 - py[i]) }
+                    case .tanh: for i in pd.indices { pd[i] *= 1 - py[i] * py[i] }
+                    }
+                }
+            }
         }
         return [d]
     }

@@ -34,12 +34,14 @@ final class BatchNormalizationOperator: TrainingOperator {
         let (x, v, c, inner) = try parts(inputs)
         var y = x.data
         let n = x.shape[0]
-        for channel in 0..<c {
-            let invStd = 1 / (v[3][channel] + epsilon).squareRoot()
-            let a = v[0][channel] * invStd, b = v[1][channel] - v[2][channel] * a
-            for image in 0..<n {
-                let base = (image * c + channel) * inner
-                for i in base..<(base + inner) { y[i] = x.data[i] * a + b }
+        y.withUnsafeMutableBufferPointer { py in
+            for channel in 0..<c {
+                let invStd = 1 / (v[3][channel] + epsilon).squareRoot()
+                let a = v[0][channel] * invStd, b = v[1][channel] - v[2][channel] * a
+                for image in 0..<n {
+                    let base = (image * c + channel) * inner
+                    for i in base..<(base + inner) { py[i] = py[i] * a + b }
+                }
             }
         }
         return TrainingTensor(shape: x.shape, data: y)
@@ -51,23 +53,31 @@ final class BatchNormalizationOperator: TrainingOperator {
         let n = x.shape[0]
         var dx = needs[0] ? [Float](repeating: 0, count: x.count) : []
         var dScale = [Float](repeating: 0, count: c), dB = dScale, dMean = dScale, dVar = dScale
-        for channel in 0..<c {
-            let invStd = 1 / (v[3][channel] + epsilon).squareRoot()
-            let scale = v[0][channel], mean = v[2][channel]
-            var sumDy: Float = 0, sumDyXhat: Float = 0
-            for image in 0..<n {
-                let base = (image * c + channel) * inner
-                for i in base..<(base + inner) {
-                    let g = gradient.data[i]
-                    sumDy += g
-                    sumDyXhat += g * (x.data[i] - mean) * invStd
-                    if needs[0] { dx[i] = g * scale * invStd }
+        let wantX = needs[0]
+        x.data.withUnsafeBufferPointer { px in
+            gradient.data.withUnsafeBufferPointer { pg in
+                dx.withUnsafeMutableBufferPointer { pdx in
+                    for channel in 0..<c {
+                        let invStd = 1 / (v[3][channel] + epsilon).squareRoot()
+                        let scale = v[0][channel], mean = v[2][channel], a = scale * invStd
+                        var sumDy: Float = 0, sumDyXc: Float = 0
+                        for image in 0..<n {
+                            let base = (image * c + channel) * inner
+                            for i in base..<(base + inner) {
+                                sumDy += pg[i]
+                                sumDyXc += pg[i] * (px[i] - mean)
+                            }
+                            if wantX { for i in base..<(base + inner) { pdx[i] = pg[i] * a } }
+                        }
+                        // Σ ∂Y·x̂ with x̂ = (x − mean)·invStd.
+                        let sumDyXhat = sumDyXc * invStd
+                        dScale[channel] = sumDyXhat
+                        dB[channel] = sumDy
+                        dMean[channel] = -a * sumDy
+                        dVar[channel] = -0.5 * scale * sumDyXhat * invStd * invStd
+                    }
                 }
             }
-            dScale[channel] = sumDyXhat
-            dB[channel] = sumDy
-            dMean[channel] = -scale * invStd * sumDy
-            dVar[channel] = -0.5 * scale * sumDyXhat * invStd * invStd
         }
         var result = [TrainingTensor?](repeating: nil, count: inputs.count)
         if needs[0] { result[0] = TrainingTensor(shape: x.shape, data: dx) }

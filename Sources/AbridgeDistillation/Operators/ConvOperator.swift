@@ -56,11 +56,15 @@ final class ConvOperator: TrainingOperator {
         var product = [Float](repeating: 0, count: m * np)
         try context.kernel { try DenseGemm.run(transA: false, transB: false, m: m, n: np, k: ck, a: w.data, b: columns, c: &product) }
         var y = [Float](repeating: 0, count: n * m * p)
-        for image in 0..<n {
-            for channel in 0..<m {
-                let b = bias?.data[channel] ?? 0
-                let src = channel * np + image * p, dst = (image * m + channel) * p
-                for i in 0..<p { y[dst + i] = product[src + i] + b }
+        let b = bias?.data ?? [Float](repeating: 0, count: m)
+        product.withUnsafeBufferPointer { src in
+            y.withUnsafeMutableBufferPointer { dst in
+                for image in 0..<n {
+                    for channel in 0..<m {
+                        let s = channel * np + image * p, d = (image * m + channel) * p, bc = b[channel]
+                        for i in 0..<p { dst[d + i] = src[s + i] + bc }
+                    }
+                }
             }
         }
         return TrainingTensor(shape: [n, m] + g.output, data: y)
@@ -75,10 +79,14 @@ final class ConvOperator: TrainingOperator {
         var result = [TrainingTensor?](repeating: nil, count: inputs.count)
         // ∂Y as [M, N·P] (the layout of the forward product).
         var dy = [Float](repeating: 0, count: m * np)
-        for image in 0..<n {
-            for channel in 0..<m {
-                let src = (image * m + channel) * p, dst = channel * np + image * p
-                for i in 0..<p { dy[dst + i] = gradient.data[src + i] }
+        gradient.data.withUnsafeBufferPointer { src in
+            dy.withUnsafeMutableBufferPointer { dst in
+                for image in 0..<n {
+                    for channel in 0..<m {
+                        let s = (image * m + channel) * p, d = channel * np + image * p
+                        for i in 0..<p { dst[d + i] = src[s + i] }
+                    }
+                }
             }
         }
         if needs.count > 1, needs[1] {
@@ -87,11 +95,12 @@ final class ConvOperator: TrainingOperator {
             result[1] = TrainingTensor(shape: w.shape, data: dw)
         }
         if needs.count > 2, needs[2] {
-            var db = [Float](repeating: 0, count: m)
-            for channel in 0..<m {
-                var s: Float = 0
-                for i in (channel * np)..<((channel + 1) * np) { s += dy[i] }
-                db[channel] = s
+            let db = dy.withUnsafeBufferPointer { pdy in
+                (0..<m).map { channel in
+                    var s: Float = 0
+                    for i in (channel * np)..<((channel + 1) * np) { s += pdy[i] }
+                    return s
+                }
             }
             result[2] = TrainingTensor(shape: [m], data: db)
         }
@@ -106,9 +115,13 @@ final class ConvOperator: TrainingOperator {
             var dx = [Float](repeating: 0, count: x.count)
             var block = [Float](repeating: 0, count: ck * p)
             for image in 0..<n {
-                for row in 0..<ck {
-                    let src = row * np + image * p, dst = row * p
-                    for i in 0..<p { block[dst + i] = dcols[src + i] }
+                dcols.withUnsafeBufferPointer { src in
+                    block.withUnsafeMutableBufferPointer { dst in
+                        for row in 0..<ck {
+                            let s = row * np + image * p, d = row * p
+                            for i in 0..<p { dst[d + i] = src[s + i] }
+                        }
+                    }
                 }
                 try context.kernel {
                     try block.withUnsafeBufferPointer { pb in

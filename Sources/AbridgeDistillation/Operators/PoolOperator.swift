@@ -66,32 +66,40 @@ final class PoolOperator: TrainingOperator {
         let planes = x.shape[0] * x.shape[1]
         let (h, w, oh, ow) = (g.input[0], g.input[1], g.output[0], g.output[1])
         var y = [Float](repeating: 0, count: planes * oh * ow)
-        if case .max = kind { argmax = [Int32](repeating: -1, count: y.count) }
-        for p in 0..<planes {
-            let base = p * h * w
-            for oy in 0..<oh {
-                let y0 = oy * g.strides[0] - g.padsBegin[0]
-                let ya = max(y0, 0), yb = min(y0 + kernel[0], h)
-                for ox in 0..<ow {
-                    let x0 = ox * g.strides[1] - g.padsBegin[1]
-                    let xa = max(x0, 0), xb = min(x0 + kernel[1], w)
-                    let o = (p * oh + oy) * ow + ox
-                    switch kind {
-                    case .max:
-                        var best = -Float.infinity, at = -1
-                        for iy in ya..<max(ya, yb) {
-                            for ix in xa..<max(xa, xb) where at < 0 || x.data[base + iy * w + ix] > best {
-                                best = x.data[base + iy * w + ix]; at = iy * w + ix
+        if case .max = kind { argmax = [Int32](repeating: -1, count: y.count) } else { argmax = [] }
+        let (kh, kw, sh, sw, ph, pw) = (kernel[0], kernel[1], g.strides[0], g.strides[1], g.padsBegin[0], g.padsBegin[1])
+        let kind = kind
+        x.data.withUnsafeBufferPointer { px in
+            y.withUnsafeMutableBufferPointer { py in
+                argmax.withUnsafeMutableBufferPointer { pa in
+                    for p in 0..<planes {
+                        let base = p * h * w
+                        for oy in 0..<oh {
+                            let y0 = oy * sh - ph
+                            let ya = max(y0, 0), yb = max(ya, min(y0 + kh, h))
+                            for ox in 0..<ow {
+                                let x0 = ox * sw - pw
+                                let xa = max(x0, 0), xb = max(xa, min(x0 + kw, w))
+                                let o = (p * oh + oy) * ow + ox
+                                switch kind {
+                                case .max:
+                                    var best = -Float.infinity, at = -1
+                                    for iy in ya..<yb {
+                                        for ix in xa..<xb where at < 0 || px[base + iy * w + ix] > best {
+                                            best = px[base + iy * w + ix]; at = iy * w + ix
+                                        }
+                                    }
+                                    py[o] = at < 0 ? 0 : best
+                                    pa[o] = Int32(at)
+                                case .average(let includePad):
+                                    var s: Float = 0
+                                    for iy in ya..<yb { for ix in xa..<xb { s += px[base + iy * w + ix] } }
+                                    let count = includePad ? kh * kw : (yb - ya) * (xb - xa)
+                                    py[o] = count > 0 ? s / Float(count) : 0
+                                case .globalAverage: break
+                                }
                             }
                         }
-                        y[o] = at < 0 ? 0 : best
-                        argmax[o] = Int32(at)
-                    case .average(let includePad):
-                        var s: Float = 0
-                        for iy in ya..<max(ya, yb) { for ix in xa..<max(xa, xb) { s += x.data[base + iy * w + ix] } }
-                        let count = includePad ? kernel[0] * kernel[1] : max(0, yb - ya) * max(0, xb - xa)
-                        y[o] = count > 0 ? s / Float(count) : 0
-                    case .globalAverage: break
                     }
                 }
             }
