@@ -112,3 +112,15 @@ import Testing
         try GradientCheck.check(b.model(output: y), ["x": Self.x([3, 4])])
     }
 }
+
+extension GradientCheckTests {
+    /// A 1-D convolution takes the any-rank path (`Im2Col.col2im` image by image) for `∂X`.
+    @Test func conv1DChained() throws {
+        let b = GraphBuilder()
+        let x = b.input("x", [2, 2, 7])
+        let c1 = b.node("Conv", "c1", [x, b.random("w1", [3, 2, 3], seed: 1), b.random("b1", [3], seed: 2)],
+                        [ints("strides", [2]), ints("pads", [1, 2])])
+        let c2 = b.node("Conv", "c2", [c1, b.random("w2", [2, 3, 2], seed: 3)], [ints("dilations", [2])])
+        try GradientCheck.check(b.model(output: c2), ["x": Self.x([2, 2, 7])])
+    }
+}

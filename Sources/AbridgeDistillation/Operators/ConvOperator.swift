@@ -107,33 +107,83 @@ final class ConvOperator: TrainingOperator {
         if needs[0] {
             var dcols = [Float](repeating: 0, count: ck * np)
             try context.kernel { try DenseGemm.run(transA: true, transB: false, m: ck, n: np, k: m, a: w.data, b: dy, c: &dcols) }
-            let adjoint = try context.kernel {
-                try ConvGeometry(input: g.output, kernel: g.kernel, strides: g.strides, dilations: g.dilations,
-                                 padsBegin: g.padsBegin, padsEnd: g.padsEnd, output: g.input)
-            }
-            let inSize = g.input.reduce(1, *)
             var dx = [Float](repeating: 0, count: x.count)
-            var block = [Float](repeating: 0, count: ck * p)
-            for image in 0..<n {
-                dcols.withUnsafeBufferPointer { src in
-                    block.withUnsafeMutableBufferPointer { dst in
-                        for row in 0..<ck {
-                            let s = row * np + image * p, d = row * p
-                            for i in 0..<p { dst[d + i] = src[s + i] }
-                        }
-                    }
-                }
-                try context.kernel {
-                    try block.withUnsafeBufferPointer { pb in
-                        try dx.withUnsafeMutableBufferPointer { pdx in
-                            let slice = UnsafeMutableBufferPointer(rebasing: pdx[(image * c * inSize)..<((image + 1) * c * inSize)])
-                            try Im2Col.col2im(pb, channels: c, geometry: adjoint, into: slice)
-                        }
-                    }
-                }
+            if g.rank == 2 {
+                Self.col2im2D(dcols, images: n, channels: c, geometry: g, into: &dx)
+            } else {
+                try perImageCol2im(dcols, images: n, channels: c, geometry: g, into: &dx)
             }
             result[0] = TrainingTensor(shape: x.shape, data: dx)
         }
         return result
+    }
+
+    /// `∂X += col2im(∂cols)` for 2-D convolutions, all images at once: `∂cols` is `[C·kH·kW, N·P]`
+    /// (column `n·P + oy·OW + ox`), and `∂X[n, c, oy·sH − pH + ky·dH, ox·sW − pW + kx·dW]`
+    /// accumulates row `(c·kH + ky)·kW + kx` (the adjoint of `Im2Col.im2colImages`). Parallel over
+    /// channels, which write disjoint planes; the order of additions is fixed.
+    static func col2im2D(_ dcols: [Float], images n: Int, channels c: Int, geometry g: ConvGeometry, into dx: inout [Float]) {
+        let (h, w, oh, ow) = (g.input[0], g.input[1], g.output[0], g.output[1])
+        let (kh, kw, sh, sw) = (g.kernel[0], g.kernel[1], g.strides[0], g.strides[1])
+        let (dh, dw, ph, pw) = (g.dilations[0], g.dilations[1], g.padsBegin[0], g.padsBegin[1])
+        let p = oh * ow, np = n * p
+        dcols.withUnsafeBufferPointer { src in
+            dx.withUnsafeMutableBufferPointer { dst in
+                guard let base = src.baseAddress, let out = dst.baseAddress, np > 0, h * w > 0 else { return }
+                ParallelFor.run(c) { channels in
+                    for channel in channels {
+                        for ky in 0..<kh {
+                            for kx in 0..<kw {
+                                let row = base + ((channel * kh + ky) * kw + kx) * np
+                                // Output columns whose input column is inside: ox·sW − pW + kx·dW ∈ [0, W).
+                                let offset = kx * dw - pw
+                                let oxa = offset >= 0 ? 0 : (-offset + sw - 1) / sw
+                                let oxb = min(ow, w - offset > 0 ? (w - offset - 1) / sw + 1 : 0)
+                                guard oxa < oxb else { continue }
+                                for image in 0..<n {
+                                    let plane = out + (image * c + channel) * h * w
+                                    for oy in 0..<oh {
+                                        let iy = oy * sh - ph + ky * dh
+                                        guard iy >= 0 && iy < h else { continue }
+                                        let from = row + image * p + oy * ow, to = plane + iy * w + offset
+                                        for ox in oxa..<oxb { to[ox * sw] += from[ox] }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `∂X += col2im(∂cols)` image by image with `Im2Col.col2im` (any spatial rank).
+    private func perImageCol2im(_ dcols: [Float], images n: Int, channels c: Int, geometry g: ConvGeometry,
+                                into dx: inout [Float]) throws {
+        let adjoint = try context.kernel {
+            try ConvGeometry(input: g.output, kernel: g.kernel, strides: g.strides, dilations: g.dilations,
+                             padsBegin: g.padsBegin, padsEnd: g.padsEnd, output: g.input)
+        }
+        let p = g.output.reduce(1, *), np = n * p, inSize = g.input.reduce(1, *)
+        let ck = dcols.count / max(np, 1)
+        var block = [Float](repeating: 0, count: ck * p)
+        for image in 0..<n {
+            dcols.withUnsafeBufferPointer { src in
+                block.withUnsafeMutableBufferPointer { dst in
+                    for row in 0..<ck {
+                        let s = row * np + image * p, d = row * p
+                        for i in 0..<p { dst[d + i] = src[s + i] }
+                    }
+                }
+            }
+            try context.kernel {
+                try block.withUnsafeBufferPointer { pb in
+                    try dx.withUnsafeMutableBufferPointer { pdx in
+                        let slice = UnsafeMutableBufferPointer(rebasing: pdx[(image * c * inSize)..<((image + 1) * c * inSize)])
+                        try Im2Col.col2im(pb, channels: c, geometry: adjoint, into: slice)
+                    }
+                }
+            }
+        }
     }
 }
