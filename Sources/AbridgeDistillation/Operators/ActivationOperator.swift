@@ -1,4 +1,5 @@
 import AbridgeIR
+import AbridgeKernels
 import Foundation
 
 /// Element-wise activations, float32 (ONNX Relu, LeakyRelu (alpha, default 0.01), Sigmoid, Tanh):
@@ -8,6 +9,9 @@ final class ActivationOperator: TrainingOperator {
     enum Kind { case relu, leakyRelu(Float), sigmoid, tanh }
     let context: NodeContext
     let kind: Kind
+    private var forwardBuffer: [Float] = [], backwardBuffer: [Float] = []
+    /// Elements per parallel chunk: below this a loop runs on one thread.
+    static let grain = 1 << 16
 
     init(_ node: Node) throws {
         context = NodeContext(node)
@@ -21,37 +25,44 @@ final class ActivationOperator: TrainingOperator {
     }
 
     func forward(_ inputs: [TrainingTensor?]) throws -> TrainingTensor {
-        var y = try context.input(inputs, 0, "X")
-        let kind = kind
-        y.data.withUnsafeMutableBufferPointer { p in
-            switch kind {
-            case .relu: for i in p.indices { p[i] = p[i] > 0 ? p[i] : 0 }
-            case .leakyRelu(let a): for i in p.indices { p[i] = p[i] > 0 ? p[i] : p[i] * a }
-            case .sigmoid: for i in p.indices { p[i] = 1 / (1 + exp(-p[i])) }
-            case .tanh: for i in p.indices { p[i] = tanh(p[i]) }
+        let x = try context.input(inputs, 0, "X")
+        let n = x.count
+        let y = x.data.withUnsafeBufferPointer { px in
+            Workspace.reuse(&forwardBuffer, count: n) { py in
+                ParallelFor.run(n, minChunk: Self.grain) { range in
+                    switch kind {
+                    case .relu: for i in range { py[i] = px[i] > 0 ? px[i] : 0 }
+                    case .leakyRelu(let a): for i in range { py[i] = px[i] > 0 ? px[i] : px[i] * a }
+                    case .sigmoid: for i in range { py[i] = 1 / (1 + exp(-px[i])) }
+                    case .tanh: for i in range { py[i] = tanh(px[i]) }
+                    }
+                }
             }
         }
-        return y
+        return TrainingTensor(shape: x.shape, data: y)
     }
 
     func backward(_ gradient: TrainingTensor, inputs: [TrainingTensor?], output: TrainingTensor,
                   needs: [Bool]) throws -> [TrainingTensor?] {
         guard needs[0] else { return [nil] }
         let x = try context.input(inputs, 0, "X")
-        var d = gradient
-        let kind = kind
-        x.data.withUnsafeBufferPointer { px in
+        let n = x.count
+        let d = x.data.withUnsafeBufferPointer { px in
             output.data.withUnsafeBufferPointer { py in
-                d.data.withUnsafeMutableBufferPointer { pd in
-                    switch kind {
-                    case .relu: for i in pd.indices { pd[i] = px[i] > 0 ? pd[i] : 0 }
-                    case .leakyRelu(let a): for i in pd.indices { pd[i] = px[i] > 0 ? pd[i] : pd[i] * a }
-                    case .sigmoid: for i in pd.indices { pd[i] *= py[i] * (1 - py[i]) }
-                    case .tanh: for i in pd.indices { pd[i] *= 1 - py[i] * py[i] }
+                gradient.data.withUnsafeBufferPointer { pg in
+                    Workspace.reuse(&backwardBuffer, count: n) { pd in
+                        ParallelFor.run(n, minChunk: Self.grain) { range in
+                            switch kind {
+                            case .relu: for i in range { pd[i] = px[i] > 0 ? pg[i] : 0 }
+                            case .leakyRelu(let a): for i in range { pd[i] = px[i] > 0 ? pg[i] : pg[i] * a }
+                            case .sigmoid: for i in range { pd[i] = pg[i] * py[i] * (1 - py[i]) }
+                            case .tanh: for i in range { pd[i] = pg[i] * (1 - py[i] * py[i]) }
+                            }
+                        }
                     }
                 }
             }
         }
-        return [d]
+        return [TrainingTensor(shape: x.shape, data: d)]
     }
 }

@@ -1,4 +1,5 @@
 import AbridgeIR
+import AbridgeKernels
 
 /// `BatchNormalization` in inference form (training_mode 0): per channel `c` (axis 1),
 /// `Y = scale·(X − mean)/√(var + ε) + B`, X `[N, C, ...]`, the four vectors `[C]`, float32
@@ -7,6 +8,7 @@ import AbridgeIR
 final class BatchNormalizationOperator: TrainingOperator {
     let context: NodeContext
     let epsilon: Float
+    private var forwardBuffer: [Float] = [], backwardBuffer: [Float] = []
 
     init(_ node: Node) throws {
         context = NodeContext(node)
@@ -32,15 +34,18 @@ final class BatchNormalizationOperator: TrainingOperator {
 
     func forward(_ inputs: [TrainingTensor?]) throws -> TrainingTensor {
         let (x, v, c, inner) = try parts(inputs)
-        var y = x.data
         let n = x.shape[0]
-        y.withUnsafeMutableBufferPointer { py in
-            for channel in 0..<c {
-                let invStd = 1 / (v[3][channel] + epsilon).squareRoot()
-                let a = v[0][channel] * invStd, b = v[1][channel] - v[2][channel] * a
-                for image in 0..<n {
-                    let base = (image * c + channel) * inner
-                    for i in base..<(base + inner) { py[i] = py[i] * a + b }
+        let y = x.data.withUnsafeBufferPointer { px in
+            Workspace.reuse(&forwardBuffer, count: x.count) { py in
+                ParallelFor.run(c, minChunk: max(1, (1 << 16) / max(1, n * inner))) { channels in
+                for channel in channels {
+                    let invStd = 1 / (v[3][channel] + epsilon).squareRoot()
+                    let a = v[0][channel] * invStd, b = v[1][channel] - v[2][channel] * a
+                    for image in 0..<n {
+                        let base = (image * c + channel) * inner
+                        for i in base..<(base + inner) { py[i] = px[i] * a + b }
+                    }
+                }
                 }
             }
         }
@@ -51,38 +56,48 @@ final class BatchNormalizationOperator: TrainingOperator {
                   needs: [Bool]) throws -> [TrainingTensor?] {
         let (x, v, c, inner) = try parts(inputs)
         let n = x.shape[0]
-        var dx = needs[0] ? [Float](repeating: 0, count: x.count) : []
-        var dScale = [Float](repeating: 0, count: c), dB = dScale, dMean = dScale, dVar = dScale
+        var dx = needs[0] ? backwardBuffer : []
+        backwardBuffer = []
+        if needs[0] { Workspace.ensure(&dx, count: x.count) }
+        // Per channel: Σ∂Y·x̂ (∂scale), Σ∂Y (∂B), ∂mean, ∂var, stored as rows of `sums`.
+        var sums = [Float](repeating: 0, count: 4 * c)
         let wantX = needs[0]
         x.data.withUnsafeBufferPointer { px in
             gradient.data.withUnsafeBufferPointer { pg in
                 dx.withUnsafeMutableBufferPointer { pdx in
-                    for channel in 0..<c {
-                        let invStd = 1 / (v[3][channel] + epsilon).squareRoot()
-                        let scale = v[0][channel], mean = v[2][channel], a = scale * invStd
-                        var sumDy: Float = 0, sumDyXc: Float = 0
-                        for image in 0..<n {
-                            let base = (image * c + channel) * inner
-                            for i in base..<(base + inner) {
-                                sumDy += pg[i]
-                                sumDyXc += pg[i] * (px[i] - mean)
+                    sums.withUnsafeMutableBufferPointer { ps in
+                        ParallelFor.run(c, minChunk: max(1, (1 << 16) / max(1, n * inner))) { channels in
+                            for channel in channels {
+                                let invStd = 1 / (v[3][channel] + epsilon).squareRoot()
+                                let scale = v[0][channel], mean = v[2][channel], a = scale * invStd
+                                // Float within a plane, Double across planes.
+                                var sumDy = 0.0, sumDyXc = 0.0
+                                for image in 0..<n {
+                                    let base = (image * c + channel) * inner
+                                    var planeDy: Float = 0, planeDyXc: Float = 0
+                                    for i in base..<(base + inner) {
+                                        planeDy += pg[i]
+                                        planeDyXc += pg[i] * (px[i] - mean)
+                                    }
+                                    sumDy += Double(planeDy); sumDyXc += Double(planeDyXc)
+                                    if wantX { for i in base..<(base + inner) { pdx[i] = pg[i] * a } }
+                                }
+                                // Σ ∂Y·x̂ with x̂ = (x − mean)·invStd.
+                                let sumDyXhat = Float(sumDyXc) * invStd
+                                ps[channel] = sumDyXhat
+                                ps[c + channel] = Float(sumDy)
+                                ps[2 * c + channel] = -a * Float(sumDy)
+                                ps[3 * c + channel] = -0.5 * scale * sumDyXhat * invStd * invStd
                             }
-                            if wantX { for i in base..<(base + inner) { pdx[i] = pg[i] * a } }
                         }
-                        // Σ ∂Y·x̂ with x̂ = (x − mean)·invStd.
-                        let sumDyXhat = sumDyXc * invStd
-                        dScale[channel] = sumDyXhat
-                        dB[channel] = sumDy
-                        dMean[channel] = -a * sumDy
-                        dVar[channel] = -0.5 * scale * sumDyXhat * invStd * invStd
                     }
                 }
             }
         }
         var result = [TrainingTensor?](repeating: nil, count: inputs.count)
-        if needs[0] { result[0] = TrainingTensor(shape: x.shape, data: dx) }
-        for (i, d) in [dScale, dB, dMean, dVar].enumerated() where i + 1 < needs.count && needs[i + 1] {
-            result[i + 1] = TrainingTensor(shape: inputs[i + 1]?.shape ?? [c], data: d)
+        if needs[0] { backwardBuffer = dx; result[0] = TrainingTensor(shape: x.shape, data: dx) }
+        for i in 0..<4 where i + 1 < needs.count && needs[i + 1] {
+            result[i + 1] = TrainingTensor(shape: inputs[i + 1]?.shape ?? [c], data: Array(sums[(i * c)..<((i + 1) * c)]))
         }
         return result
     }

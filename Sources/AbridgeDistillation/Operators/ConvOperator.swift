@@ -12,6 +12,8 @@ final class ConvOperator: TrainingOperator {
     let strides: [Int], dilations: [Int], pads: [Int], kernelShape: [Int]?
     let autoPad: AutoPad
     private var columns: [Float] = []
+    private var product: [Float] = [], dyColumns: [Float] = [], dcols: [Float] = []
+    private var forwardBuffer: [Float] = [], inputGradient: [Float] = []
     private var geometry: ConvGeometry?
 
     init(_ node: Node) throws {
@@ -45,7 +47,7 @@ final class ConvOperator: TrainingOperator {
         geometry = g
         let p = g.output.reduce(1, *), inSize = g.input.reduce(1, *)
         let ck = c * kernel.reduce(1, *), np = n * p
-        columns = [Float](repeating: 0, count: ck * np)
+        Workspace.ensure(&columns, count: ck * np)
         try context.kernel {
             try x.data.withUnsafeBufferPointer { px in
                 try columns.withUnsafeMutableBufferPointer { pc in
@@ -53,12 +55,11 @@ final class ConvOperator: TrainingOperator {
                 }
             }
         }
-        var product = [Float](repeating: 0, count: m * np)
+        Workspace.ensure(&product, count: m * np)
         try context.kernel { try DenseGemm.run(transA: false, transB: false, m: m, n: np, k: ck, a: w.data, b: columns, c: &product) }
-        var y = [Float](repeating: 0, count: n * m * p)
         let b = bias?.data ?? [Float](repeating: 0, count: m)
-        product.withUnsafeBufferPointer { src in
-            y.withUnsafeMutableBufferPointer { dst in
+        let y = product.withUnsafeBufferPointer { src in
+            Workspace.reuse(&forwardBuffer, count: n * m * p) { dst in
                 for image in 0..<n {
                     for channel in 0..<m {
                         let s = channel * np + image * p, d = (image * m + channel) * p, bc = b[channel]
@@ -78,9 +79,9 @@ final class ConvOperator: TrainingOperator {
         let p = g.output.reduce(1, *), np = n * p, ck = c * g.kernel.reduce(1, *)
         var result = [TrainingTensor?](repeating: nil, count: inputs.count)
         // ∂Y as [M, N·P] (the layout of the forward product).
-        var dy = [Float](repeating: 0, count: m * np)
+        Workspace.ensure(&dyColumns, count: m * np)
         gradient.data.withUnsafeBufferPointer { src in
-            dy.withUnsafeMutableBufferPointer { dst in
+            dyColumns.withUnsafeMutableBufferPointer { dst in
                 for image in 0..<n {
                     for channel in 0..<m {
                         let s = (image * m + channel) * p, d = channel * np + image * p
@@ -91,11 +92,11 @@ final class ConvOperator: TrainingOperator {
         }
         if needs.count > 1, needs[1] {
             var dw = [Float](repeating: 0, count: m * ck)
-            try context.kernel { try DenseGemm.run(transA: false, transB: true, m: m, n: ck, k: np, a: dy, b: columns, c: &dw) }
+            try context.kernel { try DenseGemm.run(transA: false, transB: true, m: m, n: ck, k: np, a: dyColumns, b: columns, c: &dw) }
             result[1] = TrainingTensor(shape: w.shape, data: dw)
         }
         if needs.count > 2, needs[2] {
-            let db = dy.withUnsafeBufferPointer { pdy in
+            let db = dyColumns.withUnsafeBufferPointer { pdy in
                 (0..<m).map { channel in
                     var s: Float = 0
                     for i in (channel * np)..<((channel + 1) * np) { s += pdy[i] }
@@ -105,14 +106,18 @@ final class ConvOperator: TrainingOperator {
             result[2] = TrainingTensor(shape: [m], data: db)
         }
         if needs[0] {
-            var dcols = [Float](repeating: 0, count: ck * np)
-            try context.kernel { try DenseGemm.run(transA: true, transB: false, m: ck, n: np, k: m, a: w.data, b: dy, c: &dcols) }
-            var dx = [Float](repeating: 0, count: x.count)
+            Workspace.ensure(&dcols, count: ck * np)
+            try context.kernel { try DenseGemm.run(transA: true, transB: false, m: ck, n: np, k: m, a: w.data, b: dyColumns, c: &dcols) }
+            Workspace.ensure(&inputGradient, count: x.count)
+            inputGradient.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            var dx = inputGradient
+            inputGradient = []  // `dx` unique while it is written; kept again below
             if g.rank == 2 {
                 Self.col2im2D(dcols, images: n, channels: c, geometry: g, into: &dx)
             } else {
                 try perImageCol2im(dcols, images: n, channels: c, geometry: g, into: &dx)
             }
+            inputGradient = dx
             result[0] = TrainingTensor(shape: x.shape, data: dx)
         }
         return result

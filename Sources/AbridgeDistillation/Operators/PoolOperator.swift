@@ -14,6 +14,9 @@ final class PoolOperator: TrainingOperator {
     let kernel: [Int], strides: [Int], pads: [Int]
     let autoPad: AutoPad
     private var argmax: [Int32] = []
+    private var forwardBuffer: [Float] = [], backwardBuffer: [Float] = []
+    /// Input elements per parallel chunk.
+    static let grain = 1 << 16
     private var geometry: ConvGeometry?
 
     init(_ node: Node) throws {
@@ -65,44 +68,65 @@ final class PoolOperator: TrainingOperator {
         geometry = g
         let planes = x.shape[0] * x.shape[1]
         let (h, w, oh, ow) = (g.input[0], g.input[1], g.output[0], g.output[1])
-        var y = [Float](repeating: 0, count: planes * oh * ow)
-        if case .max = kind { argmax = [Int32](repeating: -1, count: y.count) } else { argmax = [] }
         let (kh, kw, sh, sw, ph, pw) = (kernel[0], kernel[1], g.strides[0], g.strides[1], g.padsBegin[0], g.padsBegin[1])
-        let kind = kind
-        x.data.withUnsafeBufferPointer { px in
-            y.withUnsafeMutableBufferPointer { py in
+        let outCount = planes * oh * ow
+        // Window bounds per output row and column, clipped to the input.
+        let rows = (0..<oh).map { oy in let y0 = oy * sh - ph; return (max(y0, 0), max(max(y0, 0), min(y0 + kh, h))) }
+        let cols = (0..<ow).map { ox in let x0 = ox * sw - pw; return (max(x0, 0), max(max(x0, 0), min(x0 + kw, w))) }
+        let y: [Float]
+        switch kind {
+        case .max:
+            if argmax.count != outCount { argmax = [Int32](repeating: -1, count: outCount) }
+            y = x.data.withUnsafeBufferPointer { px in
                 argmax.withUnsafeMutableBufferPointer { pa in
-                    for p in 0..<planes {
-                        let base = p * h * w
-                        for oy in 0..<oh {
-                            let y0 = oy * sh - ph
-                            let ya = max(y0, 0), yb = max(ya, min(y0 + kh, h))
-                            for ox in 0..<ow {
-                                let x0 = ox * sw - pw
-                                let xa = max(x0, 0), xb = max(xa, min(x0 + kw, w))
-                                let o = (p * oh + oy) * ow + ox
-                                switch kind {
-                                case .max:
-                                    var best = -Float.infinity, at = -1
-                                    for iy in ya..<yb {
-                                        for ix in xa..<xb where at < 0 || px[base + iy * w + ix] > best {
-                                            best = px[base + iy * w + ix]; at = iy * w + ix
+                    Workspace.reuse(&forwardBuffer, count: outCount) { py in
+                        ParallelFor.run(planes, minChunk: max(1, Self.grain / max(1, h * w))) { planeRange in
+                            for p in planeRange {
+                                let plane = px.baseAddress.map { $0 + p * h * w }
+                                var o = p * oh * ow
+                                for (ya, yb) in rows {
+                                    for (xa, xb) in cols {
+                                        // The first maximum in row-major order (onnxruntime's argmax).
+                                        var best = -Float.infinity, at = -1
+                                        if let plane, ya < yb, xa < xb {
+                                            at = ya * w + xa
+                                            best = plane[at]
+                                            for iy in ya..<yb {
+                                                for ix in xa..<xb where plane[iy * w + ix] > best {
+                                                    best = plane[iy * w + ix]; at = iy * w + ix
+                                                }
+                                            }
                                         }
+                                        py[o] = at < 0 ? 0 : best
+                                        pa[o] = Int32(at)
+                                        o += 1
                                     }
-                                    py[o] = at < 0 ? 0 : best
-                                    pa[o] = Int32(at)
-                                case .average(let includePad):
-                                    var s: Float = 0
-                                    for iy in ya..<yb { for ix in xa..<xb { s += px[base + iy * w + ix] } }
-                                    let count = includePad ? kh * kw : (yb - ya) * (xb - xa)
-                                    py[o] = count > 0 ? s / Float(count) : 0
-                                case .globalAverage: break
                                 }
                             }
                         }
                     }
                 }
             }
+        case .average(let includePad):
+            y = x.data.withUnsafeBufferPointer { px in
+                Workspace.reuse(&forwardBuffer, count: outCount) { py in
+                    var o = 0
+                    for p in 0..<planes {
+                        let base = p * h * w
+                        for (ya, yb) in rows {
+                            for (xa, xb) in cols {
+                                var s: Float = 0
+                                for iy in ya..<yb { for ix in xa..<xb { s += px[base + iy * w + ix] } }
+                                let count = includePad ? kh * kw : (yb - ya) * (xb - xa)
+                                py[o] = count > 0 ? s / Float(count) : 0
+                                o += 1
+                            }
+                        }
+                    }
+                }
+            }
+        case .globalAverage:
+            throw context.shape("internal: global pooling on the windowed path")
         }
         return TrainingTensor(shape: Array(x.shape[0..<2]) + g.output, data: y)
     }
@@ -111,36 +135,50 @@ final class PoolOperator: TrainingOperator {
                   needs: [Bool]) throws -> [TrainingTensor?] {
         guard needs[0] else { return [TrainingTensor?](repeating: nil, count: inputs.count) }
         let x = try context.input(inputs, 0, "X")
-        var dx = [Float](repeating: 0, count: x.count)
+        let planes = x.shape[0] * x.shape[1]
         if case .globalAverage = kind {
-            let planes = x.shape[0] * x.shape[1], size = x.shape[2...].reduce(1, *)
-            for p in 0..<planes {
-                let g = gradient.data[p] / Float(max(size, 1))
-                for i in (p * size)..<((p + 1) * size) { dx[i] = g }
+            let size = x.shape[2...].reduce(1, *)
+            let dx = gradient.data.withUnsafeBufferPointer { pg in
+                Workspace.reuse(&backwardBuffer, count: x.count) { pdx in
+                    for p in 0..<planes {
+                        let g = pg[p] / Float(max(size, 1))
+                        for i in (p * size)..<((p + 1) * size) { pdx[i] = g }
+                    }
+                }
             }
             return [TrainingTensor(shape: x.shape, data: dx)]
         }
         guard let g = geometry else { throw context.shape("backward before forward") }
-        let planes = x.shape[0] * x.shape[1]
         let (h, w, oh, ow) = (g.input[0], g.input[1], g.output[0], g.output[1])
-        for p in 0..<planes {
-            let base = p * h * w
-            for oy in 0..<oh {
-                let y0 = oy * g.strides[0] - g.padsBegin[0]
-                let ya = max(y0, 0), yb = min(y0 + kernel[0], h)
-                for ox in 0..<ow {
-                    let o = (p * oh + oy) * ow + ox
-                    let d = gradient.data[o]
+        let (kh, kw, sh, sw, ph, pw) = (kernel[0], kernel[1], g.strides[0], g.strides[1], g.padsBegin[0], g.padsBegin[1])
+        let kind = kind
+        let dx = gradient.data.withUnsafeBufferPointer { pg in
+            argmax.withUnsafeBufferPointer { pa in
+                Workspace.reuse(&backwardBuffer, count: x.count, zero: true) { pdx in
                     switch kind {
                     case .max:
-                        if argmax[o] >= 0 { dx[base + Int(argmax[o])] += d }
+                        ParallelFor.run(planes, minChunk: max(1, Self.grain / max(1, h * w))) { planeRange in
+                            for p in planeRange {
+                                let base = p * h * w
+                                for o in (p * oh * ow)..<((p + 1) * oh * ow) where pa[o] >= 0 { pdx[base + Int(pa[o])] += pg[o] }
+                            }
+                        }
                     case .average(let includePad):
-                        let x0 = ox * g.strides[1] - g.padsBegin[1]
-                        let xa = max(x0, 0), xb = min(x0 + kernel[1], w)
-                        let count = includePad ? kernel[0] * kernel[1] : max(0, yb - ya) * max(0, xb - xa)
-                        guard count > 0 else { continue }
-                        let share = d / Float(count)
-                        for iy in ya..<max(ya, yb) { for ix in xa..<max(xa, xb) { dx[base + iy * w + ix] += share } }
+                        for p in 0..<planes {
+                            let base = p * h * w
+                            for oy in 0..<oh {
+                                let y0 = oy * sh - ph
+                                let ya = max(y0, 0), yb = max(ya, min(y0 + kh, h))
+                                for ox in 0..<ow {
+                                    let x0 = ox * sw - pw
+                                    let xa = max(x0, 0), xb = max(xa, min(x0 + kw, w))
+                                    let count = includePad ? kh * kw : (yb - ya) * (xb - xa)
+                                    guard count > 0 else { continue }
+                                    let share = pg[(p * oh + oy) * ow + ox] / Float(count)
+                                    for iy in ya..<yb { for ix in xa..<xb { pdx[base + iy * w + ix] += share } }
+                                }
+                            }
+                        }
                     case .globalAverage: break
                     }
                 }
