@@ -78,3 +78,24 @@ import Testing
         #expect(accuracyAfter >= accuracyBefore, "accuracy \(accuracyBefore) -> \(accuracyAfter)")
     }
 }
+
+extension DigitsDistillationTests {
+    @Test func tinyLMIsRefusedAtItsFirstUnsupportedNode() throws {
+        let model = try ONNXReader.readModel(path: Self.samples.appendingPathComponent("tiny-lm.onnx").path)
+        let reason = try #require(Distiller.unsupportedReason(model))
+        #expect(reason.contains("Gather node '/tok/Gather'"), "\(reason)")
+    }
+
+    @Test func digitsMLPTrains() throws {
+        let path = Self.samples.appendingPathComponent("digits-mlp.onnx").path
+        let student = try ONNXReader.readModel(path: path), teacher = try ONNXReader.readModel(path: path)
+        #expect(Distiller.unsupportedReason(student) == nil)
+        let value = try #require(student.graph?.initializers.first { $0.initializer?.dims.count == 2 })
+        let t = try TensorConversion.runtimeTensor(from: try #require(value.initializer))
+        let w = try t.floatValues().map { $0 * 0.8 }
+        value.initializer = TensorConversion.tensor(from: RuntimeTensor(floats: w, shape: t.shape), name: value.name)
+        let report = try Distiller(options: DistillationOptions(steps: 20))
+            .distill(student: student, teacher: teacher, calibration: try Self.arrays("digits-mlp.calib.npz"), progress: nil)
+        #expect(report.relativeErrorAfter < report.relativeErrorBefore)
+    }
+}
