@@ -1,8 +1,10 @@
 /// Settings of `Distiller`: Adam on the mean squared error between student and teacher outputs,
 /// over the calibration samples plus fresh mixup blends of them at every step.
 ///
-/// Defaults are those measured in the torch prototype on digits-cnn pruned 50% of its channels
-/// (README "Distillation"): 600 full-batch steps, Adam lr 1e-3, 3 blends per sample, λ ~ U(0, 0.5).
+/// Defaults are those of the torch prototype on samples/digits-cnn.onnx pruned 50% of its
+/// channels with least-squares recovery: 600 full-batch steps, Adam lr 1e-3, 3 blends per sample,
+/// λ ~ U(0, 0.5) (held-out accuracy +0.25 to +0.5 points on average over calibration sets; plain
+/// KD without blends helped much less).
 public struct DistillationOptions: Sendable {
     /// Number of full-batch gradient steps (≥ 0; 0 only measures the errors).
     public var steps: Int
