@@ -65,11 +65,15 @@ enum GradientCheck {
     /// 1. its forward output equals the runtime's (`InferenceSession`, conformance-tested) within 1e-4;
     /// 2. the analytic gradient of `L = Σ r·y` (r pseudo-random) with respect to every trained
     ///    parameter element equals the central finite difference `(L(θ+h) − L(θ−h))/2h`, with L
-    ///    summed in Double: |analytic − fd| ≤ tolerance·(1 + |fd|).
+    ///    summed in Double: |analytic − fd| ≤ tolerance·(1 + |fd|). Measured worst over these tests:
+    ///    3e-5 (float32 rounding of L divided by 2h); 1e-3 leaves margin and still fails a
+    ///    gradient scaled by 0.99. Measured worst: 3e-5 with h 1e-2
+///    (float32 rounding of L over ~100 terms is ~1e-7, so the finite difference carries ~1e-5 noise);
+///    1e-3 leaves margin and still fails a gradient off by 0.5%.
     /// Returns the number of parameters checked.
     @discardableResult
     static func check(_ model: Model, _ inputs: [String: (shape: [Int], data: [Float])], h: Float = 1e-2,
-                      tolerance: Double = 1e-2, sourceLocation: SourceLocation = #_sourceLocation) throws -> Int {
+                      tolerance: Double = 1e-3, sourceLocation: SourceLocation = #_sourceLocation) throws -> Int {
         let graph = try TrainingGraph(model: model, feedNames: Set(inputs.keys), keepZeros: false)
         let feeds = inputs.mapValues { TrainingTensor(shape: $0.shape, data: $0.data) }
         let values = try graph.forward(feeds)
