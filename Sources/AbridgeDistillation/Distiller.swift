@@ -30,8 +30,8 @@ public struct Distiller {
     /// reason, or a model-level problem), or nil when it can.
     public static func unsupportedReason(_ model: Model) -> String? {
         do {
-            _ = try TrainingGraph(model: model, feedNames: [], keepZeros: false)
-            return nil
+            let graph = try TrainingGraph(model: model, feedNames: [], keepZeros: false)
+            return graph.parameters.isEmpty ? "\(Self.nothingToTrain(graph))" : nil
         } catch {
             return "\(error)"
         }
@@ -55,10 +55,7 @@ public struct Distiller {
         let start = Date()
         if let why = options.invalidReason { throw DistillationError.invalidOption(why) }
         let graph = try TrainingGraph(model: student, feedNames: Set(calibration.keys), keepZeros: options.keepZeros)
-        guard !graph.parameters.isEmpty else {
-            throw DistillationError.invalidModel("no trainable weight or bias on the way to the matched outputs"
-                                                 + (graph.fixed.isEmpty ? "" : " (fixed: \(graph.fixed.joined(separator: "; ")))"))
-        }
+        guard !graph.parameters.isEmpty else { throw Self.nothingToTrain(graph) }
         let (feeds, samples) = try Self.feeds(graph, calibration)
         let needBlends = options.blends > 0 && options.steps > 0
         if needBlends, samples < 2 { throw DistillationError.invalidCalibration("mixup blends need at least 2 samples, got \(samples)") }
@@ -99,6 +96,11 @@ public struct Distiller {
         logger.info("distilled", metadata: ["relativeErrorBefore": "\(before)", "relativeErrorAfter": "\(after)",
                                             "seconds": "\(report.seconds)"])
         return report
+    }
+
+    static func nothingToTrain(_ graph: TrainingGraph) -> DistillationError {
+        .invalidModel("no trainable weight or bias on the way to the matched outputs"
+                      + (graph.fixed.isEmpty ? "" : " (fixed: \(graph.fixed.joined(separator: "; ")))"))
     }
 
     /// The calibration tensors the graph reads, checked: present, floating-point, same `N` ≥ 1.

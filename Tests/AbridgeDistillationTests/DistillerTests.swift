@@ -103,6 +103,20 @@ import Testing
         #expect(report.relativeErrorBefore == 0)
     }
 
+    @Test func nothingTrainableIsAReasonAndATypedError() throws {
+        let b = GraphBuilder()
+        let x = b.input("x", [-1, 3])
+        let shared = b.random("shared", [3, 3], seed: 1)
+        let y = b.node("Gemm", "g2", [b.node("Gemm", "g1", [x, shared]), shared])
+        let model = b.model(output: y)
+        let expected = DistillationError.invalidModel("no trainable weight or bias on the way to the matched outputs (fixed: shared: used by 2 nodes)")
+        #expect(Distiller.unsupportedReason(model) == expected.description)
+        #expect(throws: expected) {
+            _ = try Distiller().distill(student: model, teacher: model, calibration: Self.calibration(4).mapValues { _ in
+                RuntimeTensor(floats: pseudoRandom(12, seed: 3), shape: [4, 3]) }, progress: nil)
+        }
+    }
+
     @Test func calibrationErrorsAreTyped() throws {
         let student = Self.gemmModel(seed: 1)
         #expect(throws: DistillationError.invalidCalibration("no data for graph input 'x'")) {
