@@ -9,7 +9,7 @@ import Testing
 /// A measurement, not a test: runs only when ABRIDGE_DISTILL_STUDENT is set (speed is never
 /// asserted). Distills that student from ABRIDGE_DISTILL_TEACHER (default samples/digits-cnn.onnx)
 /// on ABRIDGE_DISTILL_CALIBRATION (default samples/digits-cnn.calib.npz) with the default options
-/// (ABRIDGE_DISTILL_STEPS overrides the steps, ABRIDGE_DISTILL_SEED the seed), prints the report
+/// (ABRIDGE_DISTILL_STEPS, ABRIDGE_DISTILL_SEED and ABRIDGE_DISTILL_BLENDS override them), prints the report
 /// as JSON and writes the distilled model to ABRIDGE_DISTILL_OUTPUT when set:
 ///
 ///     ABRIDGE_DISTILL_STUDENT=/tmp/p50.onnx ABRIDGE_DISTILL_OUTPUT=/tmp/p50.distilled.onnx \
@@ -26,6 +26,7 @@ import Testing
         var options = DistillationOptions()
         if let s = Self.environment["ABRIDGE_DISTILL_STEPS"].flatMap(Int.init) { options.steps = s }
         if let s = Self.environment["ABRIDGE_DISTILL_SEED"].flatMap(UInt64.init) { options.seed = s }
+        if let b = Self.environment["ABRIDGE_DISTILL_BLENDS"].flatMap(Int.init) { options.blends = b }
         let student = try ONNXReader.readModel(path: studentPath), teacher = try ONNXReader.readModel(path: teacherPath)
         let calibration = try NPZArchive.readAll(contentsOf: URL(fileURLWithPath: calibrationPath)).mapValues { try $0.runtimeTensor() }
         let report = try Distiller(options: options).distill(student: student, teacher: teacher, calibration: calibration, progress: nil)
