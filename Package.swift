@@ -13,9 +13,9 @@
 //   4 AbridgePasses                  graph rewrites (BatchNorm folding, dead code, identity removal)
 //   4 AbridgeValidation              metrics and reports comparing an original and a converted model
 //   5 AbridgeQuantization            calibration, quantization plans, QDQ rewriting
-//   5 AbridgePruning                 magnitude, N:M and channel pruning, least-squares recovery
+//   6 AbridgePruning                 magnitude, N:M and channel pruning, least-squares recovery, then distillation
 //   5 AbridgeDistillation            knowledge distillation (function matching on mixup blends) by gradient descent
-//   6 AbridgeCLI, abridge            commands
+//   7 AbridgeCLI, abridge            commands
 import PackageDescription
 
 let package = Package(
@@ -59,7 +59,7 @@ let package = Package(
                                                             "AbridgeData",
                                                             .product(name: "Logging", package: "swift-log")]),
         .target(name: "AbridgePruning", dependencies: ["AbridgeIR", "AbridgeRuntime", "AbridgeKernels", "AbridgePasses",
-                                                       "AbridgeData", .product(name: "Logging", package: "swift-log")]),
+                                                       "AbridgeData", "AbridgeDistillation", .product(name: "Logging", package: "swift-log")]),
         .target(name: "AbridgeDistillation", dependencies: ["AbridgeIR", "AbridgeKernels", "AbridgeRuntime", "AbridgeData",
                                                             .product(name: "Logging", package: "swift-log")]),
         .target(name: "AbridgeValidation", dependencies: ["AbridgeIR", "AbridgeRuntime", "AbridgeData",

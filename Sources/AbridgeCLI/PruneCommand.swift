@@ -62,8 +62,11 @@ struct PruneCommand: ParsableCommand {
     @Option(name: .long, help: "Use at most N calibration samples (default 256).")
     var calibrationSize: Int = 256
 
-    @Option(name: .long, help: "Mixup blends per calibration sample for recovery (default 3; 0: the samples only). The original model supplies the targets, so the refits match it between samples too. Float inputs in an .npz only.")
+    @Option(name: .long, help: "Mixup blends per calibration sample for recovery and distillation (default 3; 0: the samples only). The original model supplies the targets, so the pruned one learns to match it between samples too. Float inputs in an .npz only.")
     var mixup: Int = 3
+
+    @Option(name: .long, help: "Distillation steps after the refits (Adam on the squared error between the pruned and the original model's outputs, on the calibration samples and fresh mixup blends each step). Default: 600 when the model is small enough (about a minute of work), else none; 0: none. Conv/Gemm/MatMul networks with BatchNormalization, activations and pooling.")
+    var distillSteps: Int?
 
     @Option(name: .long, help: "Ridge strength relative to the mean diagonal of XᵀX (default 1e-3).")
     var ridge: Double = 1e-3
@@ -130,6 +133,7 @@ struct PruneCommand: ParsableCommand {
             options.ridge = ridge
             options.calibrationLimit = calibrationSize
             options.mixupBlends = mixup
+            options.distillSteps = distillSteps
             let data = try calibration.map { try DataSet(path: $0, inputs: inputs) }
             let evalData = try eval.map { try DataSet(path: $0, inputs: inputs) }
             let predictionsBefore = try DataFit.naming(eval, model: model) {
@@ -139,7 +143,10 @@ struct PruneCommand: ParsableCommand {
             var progress: Progress? = nil
             let report = try DataFit.naming(calibration, model: model) {
                 try Pruner(options: options, logger: console.logger).prune(m, calibration: data) { label, done, total in
-                    if progress == nil { progress = Progress(console: console, total: total, label: label) }
+                    if progress?.label != label {   // a new stage: close the last one's line
+                        progress?.finish()
+                        progress = Progress(console: console, total: total, label: label)
+                    }
                     progress?.advance()
                 }
             }
@@ -169,6 +176,8 @@ struct PruneCommand: ParsableCommand {
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                // Errors measured on data with NaN or infinite values can be non-finite: strings, not a failure.
+                encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
                 console.print(String(decoding: try encoder.encode(summary), as: UTF8.self))
             } else {
                 for line in summary.lines() { console.print(line) }
@@ -221,6 +230,15 @@ struct PruneSummary: Encodable {
             if let s = f.skipped { out.append("refit \(f.node): skipped (\(s))"); continue }
             out.append(String(format: "refit %@: %d rows x %d inputs, lambda %.3g, relative output error %.4f -> %.4f", f.node as NSString,
                               f.rows, f.inputs, f.lambda, f.relativeErrorBefore, f.relativeErrorAfter))
+        }
+        if let d = r.distillation, !d.applied {
+            out.append(String(format: "not distilled: %d steps ended with relative output error %.4g, not below %.4g; the refit weights are kept",
+                              d.steps, d.relativeErrorAfter, d.relativeErrorBefore))
+        } else if let d = r.distillation {
+            out.append(String(format: "distilled: %d steps on %d samples + %d blends per step, %d parameters trained, relative output error %.4f -> %.4f (%.1f s)",
+                              d.steps, d.samples, d.blendsPerStep, d.parameters, d.relativeErrorBefore, d.relativeErrorAfter, d.seconds))
+        } else if let why = r.distillationSkipped, r.calibrationSamples > 0 {
+            out.append("not distilled: \(why)")
         }
         out.append("parameters: \(r.modelParamsBefore) -> \(r.modelParamsAfter) (non-zeros of sparse initializers counted)")
         if let a = r.macsBefore, let b = r.macsAfter {

@@ -19,6 +19,11 @@ public struct DistillationReport: Sendable, Codable, Equatable {
     public var relativeErrorBefore: Double
     /// The same after training.
     public var relativeErrorAfter: Double
+    /// False when training diverged or ended with a larger error than it started with: the
+    /// student's weights were then left as they were.
+    public var applied: Bool
+    /// Calibration samples left out because an input held NaN or infinite values.
+    public var samplesLeftOut: Int
     /// Wall-clock seconds of `distill`, teacher runs included.
     public var seconds: Double
 }

@@ -56,7 +56,9 @@ public struct Distiller {
         if let why = options.invalidReason { throw DistillationError.invalidOption(why) }
         let graph = try TrainingGraph(model: student, feedNames: Set(calibration.keys), keepZeros: options.keepZeros)
         guard !graph.parameters.isEmpty else { throw Self.nothingToTrain(graph) }
-        let (feeds, samples) = try Self.feeds(graph, calibration)
+        let (given, _) = try Self.feeds(graph, calibration)
+        let (feeds, samples, leftOut) = try Self.finiteSamples(given)
+        guard samples > 0 else { throw DistillationError.invalidCalibration("every sample holds NaN or infinite values") }
         let needBlends = options.blends > 0 && options.steps > 0
         if needBlends, samples < 2 { throw DistillationError.invalidCalibration("mixup blends need at least 2 samples, got \(samples)") }
         let inputs = try feeds.mapValues { t in TrainingTensor(shape: t.shape, data: try t.floatValues()) }
@@ -87,12 +89,15 @@ public struct Distiller {
             progress?(step, options.steps)
         }
         let after = try relativeError(graph, inputs: inputs, targets: targets)
-        for p in graph.parameters { p.writeBack() }
+        // Training that diverged (non-finite) or ended worse than it started leaves the student as it was.
+        let applied = after.isFinite && after <= before
+        if applied { for p in graph.parameters { p.writeBack() } }
         let report = DistillationReport(
             steps: options.steps, samples: samples, blendsPerStep: needBlends ? options.blends * samples : 0,
             matchedOutputs: graph.matched.map { $0.name }, trainedTensors: graph.parameters.map { $0.value.name },
             fixedTensors: graph.fixed, parameters: graph.parameters.reduce(0) { $0 + $1.trainableCount },
-            relativeErrorBefore: before, relativeErrorAfter: after, seconds: Date().timeIntervalSince(start))
+            relativeErrorBefore: before, relativeErrorAfter: after, applied: applied, samplesLeftOut: leftOut,
+            seconds: Date().timeIntervalSince(start))
         logger.info("distilled", metadata: ["relativeErrorBefore": "\(before)", "relativeErrorAfter": "\(after)",
                                             "seconds": "\(report.seconds)"])
         return report
@@ -118,6 +123,35 @@ public struct Distiller {
             throw DistillationError.invalidCalibration("inputs need the same number of samples (axis 0) ≥ 1, got \(counts.sorted())")
         }
         return (feeds, n)
+    }
+
+    /// The samples whose every input value is finite (NaN or infinite inputs would poison the
+    /// gradients), and how many were left out.
+    /// - Throws: runtime errors reading the tensors.
+    static func finiteSamples(_ feeds: [String: RuntimeTensor]) throws -> ([String: RuntimeTensor], Int, Int) {
+        guard let n = feeds.values.first?.shape.first else { return (feeds, 0, 0) }
+        var keep = [Bool](repeating: true, count: n)
+        var values: [String: [Float]] = [:]
+        for (name, t) in feeds {
+            let x = t.dataType == .double ? t.elements(as: Double.self).map { Float($0) } : try t.floatValues()
+            let row = x.count / Swift.max(n, 1)
+            for i in 0..<n where keep[i] { keep[i] = !x[(i * row)..<((i + 1) * row)].contains { !$0.isFinite } }
+            values[name] = x
+        }
+        let kept = keep.filter { $0 }.count
+        guard kept < n else { return (feeds, n, 0) }
+        var out: [String: RuntimeTensor] = [:]
+        for (name, t) in feeds {
+            guard let x = values[name] else { continue }
+            let row = x.count / n
+            var rows: [Float] = []
+            rows.reserveCapacity(kept * row)
+            for i in 0..<n where keep[i] { rows.append(contentsOf: x[(i * row)..<((i + 1) * row)]) }
+            var shape = t.shape
+            shape[0] = kept
+            out[name] = RuntimeTensor(floats: rows, shape: shape)
+        }
+        return (out, kept, n - kept)
     }
 
     static func blendsOrThrow(_ feeds: [String: RuntimeTensor], copies: Int, maxWeight: Float,

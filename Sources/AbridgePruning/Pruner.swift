@@ -10,7 +10,8 @@ import Logging
 ///
 /// Flow: choose layers (`--exclude-nodes`, `--keep-first-last`) → measure shapes on one sample
 /// (for MACs) → prune (magnitude masks, N:M masks, or channel removal through the graph) →
-/// refit layer by layer from input to output (`LayerRecovery`, with `--calibration`) → choose
+/// refit layer by layer from input to output (`LayerRecovery`, with `--calibration`) → distill
+/// the whole pruned model toward the original (`Distiller`, when its ops allow) → choose
 /// storage per weight → report.
 public struct Pruner {
     public var options: PruningOptions
@@ -234,6 +235,14 @@ public struct Pruner {
             report.calibrationBlends = blends
             report.blendsNotUsed = blendsNotUsed
             report.warnings += report.refits.compactMap(\.warning)
+            if let given {
+                let teacherMACs = before.values.reduce(Optional(0)) { sum, b in
+                    guard let sum, let p = b.positions else { return nil }
+                    return sum + p * b.dims.reduce(1, *)
+                }
+                try distill(model, original: original, samples: try given.stackedSamples(limit: options.calibrationLimit),
+                            macsPerSample: teacherMACs, report: &report) { progress?("distilling", $0, $1) }
+            }
         }
 
         // 5. Storage and report.

@@ -96,6 +96,12 @@ public struct PruningOptions: Sendable {
     /// Beyer et al. 2022), which small calibration sets need. 0: the samples only. Used only
     /// when every input is floating-point and the samples are stacked arrays.
     public var mixupBlends: Int = 3
+    /// Distillation steps after the least-squares refits (`Distiller`: Adam on the squared error
+    /// between the pruned and the original model's outputs, on the calibration samples and fresh
+    /// `mixupBlends` blends of them at every step). nil (the default): 600 steps when the model is
+    /// small enough for them to fit `Pruner.distillationBudget`, else none (said in the report);
+    /// 0: none.
+    public var distillSteps: Int?
 
     public init() {}
 
@@ -108,6 +114,7 @@ public struct PruningOptions: Sendable {
         guard ridge >= 0, ridge.isFinite else { throw PruningError.invalidOption("--ridge must be >= 0") }
         guard channelMultiple >= 1, channelMultiple <= 4096 else { throw PruningError.invalidOption("--round-channels must be in 1...4096") }
         guard (0...64).contains(mixupBlends) else { throw PruningError.invalidOption("--mixup must be in 0...64, not \(mixupBlends)") }
+        if let d = distillSteps, !(0...1_000_000).contains(d) { throw PruningError.invalidOption("--distill-steps must be in 0...1000000, not \(d)") }
         guard batchSize >= 1 else { throw PruningError.invalidOption("batch size must be at least 1") }
         for p in excludeNodes {
             do { _ = try NSRegularExpression(pattern: "^(?:\(p))$") } catch {

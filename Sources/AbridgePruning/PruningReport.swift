@@ -1,3 +1,5 @@
+import AbridgeDistillation
+
 /// What pruning did to one layer.
 ///
 /// `sparsity` is the fraction of the layer's *original* weights that are gone (zeroed or removed
@@ -52,6 +54,9 @@ public struct PruningReport: Codable, Sendable {
     /// none were when blends were asked for but the data do not allow them.
     public var calibrationBlends: Int = 0
     public var blendsNotUsed: String?
+    /// The distillation after the refits (`PruningOptions.distillSteps`), or why none ran.
+    public var distillation: DistillationReport?
+    public var distillationSkipped: String?
     /// Parameters of all initializers (dense elements; non-zeros of sparse ones).
     public var modelParamsBefore: Int = 0
     public var modelParamsAfter: Int = 0

@@ -72,6 +72,35 @@ import Testing
         #expect(w[1] != pseudoRandom(12, seed: 1)[1])
     }
 
+    @Test func samplesWithNonFiniteInputsAreLeftOut() throws {
+        // 6 samples; sample 1 holds a NaN and sample 4 an infinity: 4 remain, in order.
+        var x = pseudoRandom(24, seed: 5)
+        x[4 + 2] = .nan
+        x[16 + 0] = -.infinity
+        let (kept, n, left) = try Distiller.finiteSamples(["x": RuntimeTensor(floats: x, shape: [6, 4])])
+        #expect(n == 4 && left == 2)
+        let rows = try #require(kept["x"]).elements(as: Float.self)
+        #expect(rows == Array(x[0..<4] + x[8..<16] + x[20..<24]))
+        let student = Self.gemmModel(seed: 1)
+        let report = try Distiller(options: DistillationOptions(steps: 20, blends: 1))
+            .distill(student: student, teacher: Self.gemmModel(seed: 11), calibration: ["x": RuntimeTensor(floats: x, shape: [6, 4])], progress: nil)
+        #expect(report.samples == 4 && report.samplesLeftOut == 2 && report.applied)
+        #expect(report.relativeErrorBefore.isFinite && report.relativeErrorAfter < report.relativeErrorBefore)
+    }
+
+    @Test func trainingThatEndsWorseLeavesTheStudentAsItWas() throws {
+        // A learning rate of 1e6 throws the weights far off: the error after is larger, so the
+        // student keeps its starting weights.
+        let student = Self.gemmModel(seed: 1)
+        let w0 = try TensorConversion.runtimeTensor(from: try #require(student.graph?.initializers.first?.initializer)).floatValues()
+        let report = try Distiller(options: DistillationOptions(steps: 3, learningRate: 1e6, blends: 0))
+            .distill(student: student, teacher: Self.gemmModel(seed: 11), calibration: Self.calibration(8), progress: nil)
+        #expect(!report.applied)
+        #expect(!(report.relativeErrorAfter <= report.relativeErrorBefore))
+        let w = try TensorConversion.runtimeTensor(from: try #require(student.graph?.initializers.first?.initializer)).floatValues()
+        #expect(w == w0)
+    }
+
     @Test func keepZerosOffLetsZerosMoveAndProgressIsReported() throws {
         let student = Self.gemmModel(seed: 1, zeros: true)
         var calls: [Int] = []
