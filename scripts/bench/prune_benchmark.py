@@ -37,8 +37,10 @@ Models:
               the matching columns downstream).
 
 With --accuracy-table it instead prints the accuracy of each sample (digits-mlp, digits-cnn,
-tiny-lm) pruned with each pattern (unstructured 50% / 90%, 2:4, channels 25% / 50%), without and
-with `--calibration samples/NAME.calib.npz`, as reported by `abridge prune --eval
+tiny-lm) pruned with each pattern (unstructured 50% / 90%, 2:4, channels 25% / 50%), without
+recovery, with `--calibration samples/NAME.calib.npz --distill-steps 0` (least-squares refits
+only) and with `--calibration samples/NAME.calib.npz` (refits then distillation, the default; the
+refits-only run is skipped when the default did not distill), as reported by `abridge prune --eval
 samples/NAME.test.npz --json` (our runtime), cross-checked with onnxruntime on the same test set
 (tiny-lm: next-byte accuracy, and perplexity per byte from onnxruntime).
 
@@ -419,17 +421,23 @@ def accuracy_table(args):
             base_acc, base_ppl = ort_metric(name, model)
             for label, extra in PATTERNS:
                 row = {"sample": name, "pattern": label}
-                for key, c in (("plain", None), ("recovered", calib)):
+                # no recovery; refits then distillation (the default with calibration); refits only
+                # (--distill-steps 0), run only when the default did distill.
+                for key, c, more in (("plain", None, []), ("recovered", calib, []), ("refit", calib, ["--distill-steps", "0"])):
+                    if key == "refit" and row["recovered"].get("distillation") is None:
+                        row["refit"] = row["recovered"]
+                        continue
                     out = tmp / f"{name}.{label.replace(' ', '').replace(':', 'of').replace('%', '')}.{key}.onnx"
-                    rep = abridge_prune(args.abridge, model, out, extra, c, test)
+                    rep = abridge_prune(args.abridge, model, out, extra + more, c, test)
                     acc, ppl = ort_metric(name, out)
                     row["float"], row["float_ort"], row["float_ppl"] = rep["accuracyBefore"], base_acc, base_ppl
                     row[key] = {"accuracy": rep["accuracyAfter"], "accuracy_ort": acc, "perplexity_ort": ppl,
                                 "file_bytes": rep["fileBytesAfter"], "file_bytes_before": rep["fileBytesBefore"],
                                 "params": rep["report"]["modelParamsAfter"], "macs": rep["report"]["macsAfter"],
                                 "effective_macs": rep["report"]["effectiveMacsAfter"],
-                                "macs_before": rep["report"]["macsBefore"], "seconds": rep["seconds"]}
-                    print(f"{name:10} {label:17} {'with calibration' if c else 'no recovery':16} "
+                                "macs_before": rep["report"]["macsBefore"], "seconds": rep["seconds"],
+                                "distillation": rep["report"].get("distillation")}
+                    print(f"{name:10} {label:17} {key:16} "
                           f"accuracy {rep['accuracyAfter']:.4f} (onnxruntime {acc:.4f}"
                           + (f", perplexity {ppl:.3f}" if ppl is not None else "") + f"), "
                           f"{rep['fileBytesAfter']:,} bytes, {rep['seconds']:.1f} s", flush=True)
@@ -449,18 +457,20 @@ def print_accuracy_table(rows):
             c += f", ppl {r['perplexity_ort']:.2f}"
         return c
 
-    print("| sample | pattern | no recovery | with `--calibration` | file bytes (no recovery / with) | "
-          "stored parameters | MACs | effective MACs |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| sample | pattern | no recovery | `--calibration`, refits only (`--distill-steps 0`) | "
+          "`--calibration` (refits + distillation) | file bytes | stored parameters | MACs | effective MACs |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     last = None
     for row in rows:
         p, r = row["plain"], row["recovered"]
         if row["sample"] != last:
             base = f"{row['float']:.2%}" + (f", ppl {row['float_ppl']:.2f}" if row["float_ppl"] is not None else "")
-            print(f"| **{row['sample']}** | float | {base} | | {p['file_bytes_before']:,} | | {p['macs_before']:,} | |")
+            print(f"| **{row['sample']}** | float | {base} | | | {p['file_bytes_before']:,} | | {p['macs_before']:,} | |")
             last = row["sample"]
-        print(f"| {row['sample']} | {row['pattern']} | {acc_cell(p)} | {acc_cell(r)} | "
-              f"{p['file_bytes']:,} / {r['file_bytes']:,} | {p['params']:,} | {p['macs']:,} | {p['effective_macs']:,} |")
+        f = row["refit"]
+        both = acc_cell(r) if r.get("distillation") else "(not distilled: same)"
+        print(f"| {row['sample']} | {row['pattern']} | {acc_cell(p)} | {acc_cell(f)} | {both} | "
+              f"{p['file_bytes']:,} | {p['params']:,} | {p['macs']:,} | {p['effective_macs']:,} |")
 
 
 def main():
