@@ -1,4 +1,5 @@
 import AbridgeIR
+import AbridgeRuntime
 
 /// Operators that only relabel the shape: `Flatten` (axis), `Reshape` (shape from a constant,
 /// 0 copies a dimension unless allowzero, −1 inferred), `Identity`, and `Dropout` in inference
@@ -28,27 +29,9 @@ final class ReshapeOperator: TrainingOperator {
             guard axis >= 0, axis <= input.count else { throw context.shape("axis \(a) out of range for X \(input)") }
             return [input[..<axis].reduce(1, *), input[axis...].reduce(1, *)]
         case .reshape(let target, let allowZero):
-            var out = target
-            var inferred: Int?
-            for (i, d) in target.enumerated() {
-                if d == 0 && !allowZero {
-                    guard i < input.count else { throw context.shape("shape \(target): 0 at axis \(i) beyond X \(input)") }
-                    out[i] = input[i]
-                } else if d == -1 {
-                    guard inferred == nil else { throw context.shape("shape \(target) has more than one -1") }
-                    inferred = i
-                } else if d < 0 {
-                    throw context.shape("shape \(target) has a negative dimension")
-                }
+            do { return try ReshapeOp.outputShape(input, target, allowZero: allowZero) } catch {
+                throw context.shape("cannot reshape X \(input) to \(target): \(error)")
             }
-            let total = input.reduce(1, *)
-            if let i = inferred {
-                let known = out.enumerated().filter { $0.offset != i }.reduce(1) { $0 * $1.element }
-                guard known > 0, total % known == 0 else { throw context.shape("cannot reshape X \(input) to \(target)") }
-                out[i] = total / known
-            }
-            guard out.reduce(1, *) == total else { throw context.shape("cannot reshape X \(input) to \(target)") }
-            return out
         }
     }
 

@@ -5,7 +5,7 @@ import AbridgeIR
 /// `shape` attribute, afterwards the `shape` input. A 0 copies the input's dimension at that
 /// index (unless `allowzero` = 1, opset 14+, where 0 means an empty dimension); one -1 is
 /// inferred from the element count.
-enum ReshapeOp {
+public enum ReshapeOp {
     static let sinceVersions = [1, 5, 13, 14, 19, 21, 23, 24, 25]
 
     static func make(_ context: KernelBuildContext) throws -> OperatorKernel {
@@ -19,9 +19,10 @@ enum ReshapeOp {
         }
     }
 
-    /// Resolves 0 and -1 entries of `requested` against `input`.
+    /// Resolves 0 and -1 entries of `requested` against `input` (also used by the training
+    /// kernels of AbridgeDistillation).
     /// - Throws: `RuntimeError.invalidShape` when the counts cannot match.
-    static func outputShape(_ input: [Int], _ requested: [Int], allowZero: Bool) throws -> [Int] {
+    public static func outputShape(_ input: [Int], _ requested: [Int], allowZero: Bool) throws -> [Int] {
         var shape = requested
         var inferred: Int? = nil
         for (i, d) in requested.enumerated() {
