@@ -62,10 +62,10 @@ struct PruneCommand: ParsableCommand {
     @Option(name: .long, help: "Use at most N calibration samples (default 256).")
     var calibrationSize: Int = 256
 
-    @Option(name: .long, help: "Mixup blends per calibration sample for recovery and distillation (default 3; 0: the samples only). The original model supplies the targets, so the pruned one learns to match it between samples too. Float inputs in an .npz only.")
+    @Option(name: .long, help: "Mixup blends per calibration sample for recovery and distillation (default 3; 0: the samples only). The original model supplies the targets, so the pruned one learns to match it between samples too. Float inputs in an .npz only. 0...64.")
     var mixup: Int = 3
 
-    @Option(name: .long, help: "Distillation steps after the refits (Adam on the squared error between the pruned and the original model's outputs, on the calibration samples and fresh mixup blends each step). Default: 600 when the model is small enough (about a minute of work), else none; 0: none. Conv/Gemm/MatMul networks with BatchNormalization, activations and pooling.")
+    @Option(name: .long, help: "Distillation steps after the refits (Adam on the squared error between the pruned and the original model's outputs, on the calibration samples and fresh mixup blends each step). Default: 600 when the model is small enough (about a minute of work), else none; 0: none; at most 1000000. Conv/Gemm/MatMul networks with BatchNormalization, activations and pooling.")
     var distillSteps: Int?
 
     @Option(name: .long, help: "Ridge strength relative to the mean diagonal of XᵀX (default 1e-3).")
@@ -117,6 +117,11 @@ struct PruneCommand: ParsableCommand {
                                   inputs: [calibration, eval].compactMap { $0 }, models: [(model, m)], force: force)
             guard let graph = m.graph else { throw CLIError(status: .dataError, message: "\(model): the model has no graph") }
             let inputs = graph.inputs.filter { !$0.isInitializer }
+            if calibration == nil {
+                for (given, name) in [(distillSteps != nil, "--distill-steps"), (mixup != 3, "--mixup"), (ridge != 1e-3, "--ridge")] where given {
+                    console.status("note: \(name) does nothing without --calibration")
+                }
+            }
             var options = PruningOptions()
             options.pattern = try PruningPattern(parsing: pattern)
             options.sparsity = sparsity ?? 0.5
@@ -232,11 +237,12 @@ struct PruneSummary: Encodable {
                               f.rows, f.inputs, f.lambda, f.relativeErrorBefore, f.relativeErrorAfter))
         }
         if let d = r.distillation, !d.applied {
-            out.append(String(format: "not distilled: %d steps ended with relative output error %.4g, not below %.4g; the refit weights are kept",
-                              d.steps, d.relativeErrorAfter, d.relativeErrorBefore))
+            out.append(String(format: "not distilled: %@ ended with relative output error %.4g, not below %.4g; the refit weights are kept",
+                              Self.counted(d.steps, "step") as NSString, d.relativeErrorAfter, d.relativeErrorBefore))
         } else if let d = r.distillation {
-            out.append(String(format: "distilled: %d steps on %d samples + %d blends per step, %d parameters trained, relative output error %.4f -> %.4f (%.1f s)",
-                              d.steps, d.samples, d.blendsPerStep, d.parameters, d.relativeErrorBefore, d.relativeErrorAfter, d.seconds))
+            out.append(String(format: "distilled: %@ on %@ + %d blends per step, %d parameters trained, relative output error %.4f -> %.4f (%.1f s)",
+                              Self.counted(d.steps, "step") as NSString, Self.counted(d.samples, "sample") as NSString, d.blendsPerStep,
+                              d.parameters, d.relativeErrorBefore, d.relativeErrorAfter, d.seconds))
         } else if let why = r.distillationSkipped, r.calibrationSamples > 0 {
             out.append("not distilled: \(why)")
         }
@@ -257,6 +263,9 @@ struct PruneSummary: Encodable {
         out.append(r.summary)
         return out
     }
+
+    /// "1 step", "600 steps".
+    static func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 
     /// Columns padded to fixed widths (left-aligned text, right-aligned numbers).
     private func row(_ cells: [String]) -> String {

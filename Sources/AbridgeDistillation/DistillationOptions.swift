@@ -25,6 +25,9 @@ public struct DistillationOptions: Sendable {
     /// When true, weight elements that are exactly 0 before training stay 0 (pruned weights keep
     /// their sparsity): their updates are masked.
     public var keepZeros: Bool
+    /// Memory for one forward/backward pass (bytes, ≥ 1 MiB): a step whose rows need more is run in
+    /// chunks whose gradients are summed (the same step, less memory).
+    public var workingSetBytes: Int = 1 << 30
 
     public init(steps: Int = 600, learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
                 epsilon: Float = 1e-8, blends: Int = 3, maxBlendWeight: Float = 0.5, seed: UInt64 = 0,
@@ -42,6 +45,7 @@ public struct DistillationOptions: Sendable {
         if !(beta2 >= 0 && beta2 < 1) { return "beta2 must be in [0, 1), got \(beta2)" }
         if !(epsilon > 0) || !epsilon.isFinite { return "epsilon must be a positive number, got \(epsilon)" }
         if blends < 0 { return "blends must be >= 0, got \(blends)" }
+        if workingSetBytes < 1 << 20 { return "working set must be at least 1 MiB, got \(workingSetBytes) bytes" }
         if !(maxBlendWeight >= 0 && maxBlendWeight <= 1) { return "maxBlendWeight must be in [0, 1], got \(maxBlendWeight)" }
         return nil
     }

@@ -6,6 +6,9 @@ import AbridgeRuntime
 final class TeacherTargets {
     private let session: InferenceSession
     private let names: Set<String>
+    /// The batch size the teacher's inputs fix on axis 0 (a model exported with batch 1), or nil
+    /// when axis 0 is symbolic or unknown.
+    let fixedBatch: Int?
 
     /// - Throws: `DistillationError.teacherFailed` when the runtime cannot run the teacher or a
     ///   matched name is not a value of it.
@@ -14,6 +17,10 @@ final class TeacherTargets {
             throw DistillationError.teacherFailed("cannot run it: \(error)")
         }
         self.names = Set(names)
+        fixedBatch = session.requiredInputs.lazy.compactMap { v -> Int? in
+            guard let d = v.type?.tensorShape?.dims.first, case .value(let n) = d.value else { return nil }
+            return Int(n)
+        }.first
         var known = Set<String>()
         for g in teacher.graph.map({ [$0] }) ?? [] {
             for node in g.nodes { for o in node.outputs { known.insert(o.name) } }
@@ -23,7 +30,35 @@ final class TeacherTargets {
         }
     }
 
-    /// The matched values for `feeds` (`[N, ...]` each).
+    /// The matched values for `feeds` (`[N, ...]` each), running `chunk` samples at a time.
+    /// - Throws: `DistillationError.teacherFailed`.
+    func run(_ feeds: [String: RuntimeTensor], chunk: Int) throws -> [String: TrainingTensor] {
+        guard let n = feeds.values.first?.shape.first, chunk < n else { return try run(feeds) }
+        var parts: [String: [TrainingTensor]] = [:]
+        for lo in stride(from: 0, to: n, by: Swift.max(chunk, 1)) {
+            let part = try run(try feeds.mapValues { try Self.rows($0, lo..<Swift.min(lo + chunk, n)) })
+            for (name, t) in part { parts[name, default: []].append(t) }
+        }
+        return try parts.mapValues { p in
+            guard let t = TrainingTensor.joined(p) else { throw DistillationError.teacherFailed("outputs of sample chunks do not concatenate") }
+            return t
+        }
+    }
+
+    /// Rows `range` of axis 0 of a fixed-size tensor.
+    static func rows(_ t: RuntimeTensor, _ range: Range<Int>) throws -> RuntimeTensor {
+        guard let size = RuntimeTensor.elementSize(t.dataType), let n = t.shape.first, range.upperBound <= n else {
+            throw DistillationError.teacherFailed("cannot slice a \(t.dataType) input \(t.shape)")
+        }
+        var shape = t.shape
+        shape[0] = range.count
+        let rowBytes = t.count / Swift.max(n, 1) * size
+        let out = try RuntimeTensor.allocate(t.dataType, shape)
+        out.storage.base.copyMemory(from: t.storage.base + range.lowerBound * rowBytes, byteCount: range.count * rowBytes)
+        return out
+    }
+
+    /// The matched values for `feeds` (`[N, ...]` each), in one run.
     /// - Throws: `DistillationError.teacherFailed`.
     func run(_ feeds: [String: RuntimeTensor]) throws -> [String: TrainingTensor] {
         let observer = Capture(names)

@@ -16,6 +16,22 @@ struct TrainingTensor {
         return TrainingTensor(shape: shape, data: a.data + b.data)
     }
 
+    /// The parts' rows in order (axis 0 concatenation), nil when their other axes differ.
+    static func joined(_ parts: [TrainingTensor]) -> TrainingTensor? {
+        guard let first = parts.first, !first.shape.isEmpty else { return nil }
+        guard parts.count > 1 else { return first }
+        var shape = first.shape
+        var data: [Float] = []
+        data.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        shape[0] = 0
+        for p in parts {
+            guard p.shape.count == shape.count, p.shape.dropFirst() == first.shape.dropFirst() else { return nil }
+            shape[0] += p.shape[0]
+            data.append(contentsOf: p.data)
+        }
+        return TrainingTensor(shape: shape, data: data)
+    }
+
     /// Rows `range` of axis 0.
     func rows(_ range: Range<Int>) -> TrainingTensor {
         let row = shape.dropFirst().reduce(1, *)

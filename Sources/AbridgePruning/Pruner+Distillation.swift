@@ -18,10 +18,14 @@ extension Pruner {
     /// - Parameters:
     ///   - samples: the calibration samples (`[N, ...]` by input name), nil when stored one per file.
     ///   - macsPerSample: the original's multiply-accumulates per sample, when counted.
-    /// - Throws: `DistillationError` other than an unsupported graph; runtime errors.
-    func distill(_ model: Model, original: Model, samples: [String: RuntimeTensor]?, macsPerSample: Int?,
+    ///   - pruned: false when no layer was pruned (nothing to distill).
+    /// - Throws: errors of the calibration data only. A distillation that cannot run or fails
+    ///   on these data (`DistillationError`) leaves the refit model as it was, with the reason in
+    ///   `report.distillationSkipped` and a warning.
+    func distill(_ model: Model, original: Model, samples: [String: RuntimeTensor]?, macsPerSample: Int?, pruned: Bool,
                  report: inout PruningReport, progress: ((Int, Int) -> Void)?) throws {
         if options.distillSteps == 0 { report.distillationSkipped = "--distill-steps 0"; return }
+        guard pruned else { report.distillationSkipped = "no layer was pruned"; return }
         guard let samples else {
             report.distillationSkipped = "samples stored one per file; distillation needs stacked arrays (an .npz with a sample axis)"
             return
@@ -48,7 +52,15 @@ extension Pruner {
         }
         steps = Swift.max(steps, 0)
         let distiller = Distiller(options: DistillationOptions(steps: steps, blends: options.mixupBlends), logger: logger)
-        let d = try distiller.distill(student: model, teacher: original, calibration: samples, progress: progress)
+        let d: DistillationReport
+        do {
+            d = try distiller.distill(student: model, teacher: original, calibration: samples, progress: progress)
+        } catch let e as DistillationError {
+            // Nothing is written back before training ends: the refit weights stand.
+            report.distillationSkipped = "\(e)"
+            report.warnings.append("distillation stopped: \(e); the refit weights are kept")
+            return
+        }
         report.distillation = d
         if d.samplesLeftOut > 0 {
             report.warnings.append("distillation left out \(d.samplesLeftOut) calibration sample\(d.samplesLeftOut == 1 ? "" : "s") holding NaN or infinite values")

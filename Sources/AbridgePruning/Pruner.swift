@@ -240,8 +240,12 @@ public struct Pruner {
                     guard let sum, let p = b.positions else { return nil }
                     return sum + p * b.dims.reduce(1, *)
                 }
-                try distill(model, original: original, samples: try given.stackedSamples(limit: options.calibrationLimit),
-                            macsPerSample: teacherMACs, report: &report) { progress?("distilling", $0, $1) }
+                // The samples as fed (floating-point data converted to the inputs' declared types).
+                let n = Swift.min(given.count, options.calibrationLimit ?? given.count)
+                let samples = given.isBatchable && n >= 2
+                    ? try given.feed(0..<n).compactMapValues(\.tensor) : try given.stackedSamples(limit: options.calibrationLimit)
+                try distill(model, original: original, samples: samples, macsPerSample: teacherMACs, pruned: !touched.isEmpty,
+                            report: &report) { progress?("distilling", $0, $1) }
             }
         }
 

@@ -38,6 +38,19 @@ struct MixupTests {
         #expect(zip(bx, by).allSatisfy { abs(2 * $0 - $1) < 1e-4 })
     }
 
+    @Test func aNonFiniteSampleIsNobodysPartner() throws {
+        var x = Self.samples.elements(as: Float.self)
+        x[3 * 2 + 1] = .nan   // sample 2
+        var rng = SplitMix64(seed: 3)
+        let b = try #require(Mixup.blends(of: ["x": RuntimeTensor(floats: x, shape: [5, 3])], copies: 4, using: &rng)["x"])
+            .elements(as: Float.self)
+        for k in 0..<20 {
+            let blend = b[(3 * k)..<(3 * k + 3)]
+            // Only sample 2's own blends hold a NaN.
+            #expect(blend.contains { $0.isNaN } == (k % 5 == 2), "blend \(k)")
+        }
+    }
+
     @Test func integerInputsAndSingleSamplesAreRefused() {
         let ids = RuntimeTensor(int64s: [1, 2, 3, 4], shape: [2, 2])
         #expect(Mixup.unsupportedReason(["input_ids": ids])?.contains("'input_ids'") == true)

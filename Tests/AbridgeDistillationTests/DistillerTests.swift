@@ -88,6 +88,31 @@ import Testing
         #expect(report.relativeErrorBefore.isFinite && report.relativeErrorAfter < report.relativeErrorBefore)
     }
 
+    @Test func aFixedBatchIsTrainedInChunksWithTheSameResult() throws {
+        // The same Gemm student with a symbolic batch (one pass per step) and with batch 2 fixed
+        // in its input (4 chunks of 2 rows per step, gradients summed): the same training up to
+        // float rounding.
+        func model(batch: Int64, seed: UInt32) -> Model {
+            let b = GraphBuilder()
+            let g = b.node("Gemm", "g", [b.input("x", [batch, 4]), b.constant("w", pseudoRandom(12, seed: seed), [4, 3]),
+                                         b.random("c", [3], seed: seed + 1)])
+            return b.model(output: g)
+        }
+        let options = DistillationOptions(steps: 20, learningRate: 1e-2, blends: 0)
+        let whole = try Distiller(options: options).distill(student: model(batch: -1, seed: 1), teacher: model(batch: -1, seed: 11),
+                                                            calibration: Self.calibration(8), progress: nil)
+        let chunked = try Distiller(options: options).distill(student: model(batch: 2, seed: 1), teacher: model(batch: 2, seed: 11),
+                                                              calibration: Self.calibration(8), progress: nil)
+        #expect(abs(whole.relativeErrorBefore - chunked.relativeErrorBefore) <= 1e-9 * max(whole.relativeErrorBefore, 1))
+        #expect(abs(whole.relativeErrorAfter - chunked.relativeErrorAfter) <= 1e-4 * whole.relativeErrorAfter)
+        #expect(chunked.relativeErrorAfter < chunked.relativeErrorBefore)
+        // 7 samples do not divide into batches of 2.
+        #expect(throws: DistillationError.self) {
+            _ = try Distiller(options: options).distill(student: model(batch: 2, seed: 1), teacher: model(batch: 2, seed: 11),
+                                                        calibration: Self.calibration(7), progress: nil)
+        }
+    }
+
     @Test func trainingThatEndsWorseLeavesTheStudentAsItWas() throws {
         // A learning rate of 1e6 throws the weights far off: the error after is larger, so the
         // student keeps its starting weights.

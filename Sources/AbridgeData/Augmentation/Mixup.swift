@@ -24,25 +24,36 @@ public enum Mixup {
 
     /// `copies × N` blends of the `N` samples in `tensors` (every tensor `[N, ...]`), in
     /// FLOAT (float32), blend `c·N + i` mixing sample `i` with a partner from a fresh
-    /// permutation of round `c`.
+    /// permutation of round `c` (of the samples whose values are all finite).
     /// - Throws: `DataError(.invalidArgument)` with `unsupportedReason` when the tensors cannot
     ///   be blended; `RuntimeError` when the result would exceed the memory limit.
     public static func blends(of tensors: [String: RuntimeTensor], copies: Int, maxWeight: Float = 0.5,
                               using rng: inout some RandomNumberGenerator) throws -> [String: RuntimeTensor] {
         if let why = unsupportedReason(tensors) { throw DataError(.invalidArgument, why) }
         guard copies > 0, let n = tensors.values.first?.shape.first else { return tensors.mapValues { $0 } }
+        var values: [String: [Float]] = [:]
+        var finite = [Bool](repeating: true, count: n)
+        for (name, t) in tensors {
+            let x = t.dataType == .double ? t.elements(as: Double.self).map { Float($0) } : try t.floatValues()
+            let row = x.count / n
+            for i in 0..<n where finite[i] { finite[i] = !x[(i * row)..<((i + 1) * row)].contains { !$0.isFinite } }
+            values[name] = x
+        }
+        // Partners are drawn among the finite samples only, so that one NaN or infinite sample
+        // does not spread into other samples' blends (its own blends stay non-finite).
+        let pool = (0..<n).filter { finite[$0] }
         var weights: [Float] = []
         var partners: [Int] = []
         for _ in 0..<copies {
-            let perm = Array(0..<n).shuffled(using: &rng)
+            let perm = (pool.isEmpty ? Array(0..<n) : pool).shuffled(using: &rng)
             for i in 0..<n {
                 weights.append(Float.random(in: 0...maxWeight, using: &rng))
-                partners.append(perm[i])
+                partners.append(perm[i % perm.count])
             }
         }
         var out: [String: RuntimeTensor] = [:]
         for (name, t) in tensors {
-            let x = t.dataType == .double ? t.elements(as: Double.self).map { Float($0) } : try t.floatValues()
+            guard let x = values[name] else { continue }
             let row = x.count / n
             var shape = t.shape
             shape[0] = copies * n
