@@ -70,3 +70,73 @@ def test_distillation_off_and_unsupported_graphs_say_why(abridge, tmp_path):
                 "--calibration", SAMPLES / "tiny-lm.calib.npz", "--calibration-size", "8", "--distill-steps", "0")
     assert p.returncode == 0, p.stderr
     assert "not distilled: --distill-steps 0" in p.stdout
+
+
+def with_fixed_batch(src, dst, batch=1):
+    m = onnx.load(str(src))
+    for v in list(m.graph.input) + list(m.graph.output):
+        d = v.type.tensor_type.shape.dim[0]
+        d.ClearField("dim_param")
+        d.dim_value = batch
+    onnx.save(m, str(dst))
+
+
+def test_fixed_batch_and_float64_data_are_distilled(abridge, tmp_path):
+    # A model exported with batch 1 is trained one sample per pass (gradients summed over the
+    # step); float64 calibration data are converted to the declared float32 as in every command.
+    b1 = tmp_path / "mlp-b1.onnx"
+    with_fixed_batch(SAMPLES / "digits-mlp.onnx", b1)
+    x = np.load(SAMPLES / "digits-mlp.calib.npz")["input"]
+    np.savez(tmp_path / "f64.npz", input=x.astype(np.float64))
+    for model, data in ((b1, SAMPLES / "digits-mlp.calib.npz"), (SAMPLES / "digits-mlp.onnx", tmp_path / "f64.npz")):
+        out = tmp_path / "out.onnx"
+        p = abridge("prune", model, "-o", out, "--force", "--json", "--pattern", "channels", "--sparsity", "0.5",
+                    "--calibration", data, "--distill-steps", "20")
+        assert p.returncode == 0, p.stderr
+        d = json.loads(p.stdout)["report"]["distillation"]
+        assert d["steps"] == 20 and d["samples"] == 200 and d["relativeErrorAfter"] <= d["relativeErrorBefore"], d
+        s = ort.InferenceSession(str(out), providers=["CPUExecutionProvider"])
+        y = s.run(None, {"input": x[:1]})[0]
+        assert y.shape == (1, 10) and np.isfinite(y).all()
+
+
+def matmul_3d_model(path):
+    """x [N,64] -> Reshape [N,4,16] -> MatMul [16,16] -> Relu -> MatMul [16,16] -> y [N,4,16]."""
+    rng = np.random.default_rng(1)
+    inits = [numpy_helper.from_array(np.array([0, 4, 16], np.int64), "shape"),
+             numpy_helper.from_array((rng.standard_normal((16, 16)) * 0.3).astype(np.float32), "w1"),
+             numpy_helper.from_array((rng.standard_normal((16, 16)) * 0.3).astype(np.float32), "w2")]
+    nodes = [helper.make_node("Reshape", ["x", "shape"], ["r"], name="reshape"),
+             helper.make_node("MatMul", ["r", "w1"], ["h"], name="mm1"),
+             helper.make_node("Relu", ["h"], ["a"], name="relu"),
+             helper.make_node("MatMul", ["a", "w2"], ["y"], name="mm2")]
+    g = helper.make_graph(nodes, "mm3d", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 64])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 4, 16])], inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+    m.ir_version = 8
+    onnx.save(m, str(path))
+
+
+def test_a_distillation_that_cannot_run_on_the_data_keeps_the_refit_model(abridge, tmp_path):
+    src = tmp_path / "mm3d.onnx"
+    matmul_3d_model(src)
+    x = np.random.default_rng(2).random((32, 64), dtype=np.float32)
+    np.savez(tmp_path / "calib.npz", x=x)
+    np.savez(tmp_path / "nan.npz", x=np.full((32, 64), np.nan, np.float32))
+    for data, reason in (("calib.npz", "only 2-D × 2-D products are trained"), ("nan.npz", "every sample holds NaN or infinite values")):
+        out = tmp_path / "out.onnx"
+        p = abridge("prune", src, "-o", out, "--force", "--json", "--sparsity", "0.5", "--calibration", tmp_path / data)
+        assert p.returncode == 0, p.stderr
+        r = json.loads(p.stdout)["report"]
+        assert "distillation" not in r and reason in r["distillationSkipped"], r.get("distillationSkipped")
+        assert "distillation stopped" in p.stderr and "the refit weights are kept" in p.stderr
+        y = ort.InferenceSession(str(out), providers=["CPUExecutionProvider"]).run(None, {"x": x[:2]})[0]
+        assert y.shape == (2, 4, 16)
+
+
+def test_nothing_pruned_is_not_distilled(abridge, tmp_path):
+    p = abridge("prune", SAMPLES / "digits-cnn.onnx", "-o", tmp_path / "o.onnx", "--json", "--sparsity", "0.5",
+                "--exclude-nodes", ".*", "--calibration", SAMPLES / "digits-cnn.calib.npz")
+    assert p.returncode == 0, p.stderr
+    r = json.loads(p.stdout)["report"]
+    assert r["distillationSkipped"] == "no layer was pruned" and "distillation" not in r
