@@ -233,14 +233,14 @@ struct PruneSummary: Encodable {
         }
         for f in r.refits {
             if let s = f.skipped { out.append("refit \(f.node): skipped (\(s))"); continue }
-            out.append(String(format: "refit %@: %d rows x %d inputs, lambda %.3g, relative output error %.4f -> %.4f", f.node as NSString,
+            out.append(String(format: "refit %@: %d rows x %d inputs, lambda %.3g, relative squared error %.4f -> %.4f", f.node as NSString,
                               f.rows, f.inputs, f.lambda, f.relativeErrorBefore, f.relativeErrorAfter))
         }
         if let d = r.distillation, !d.applied {
-            out.append(String(format: "not distilled: %@ ended with relative output error %.4g, not below %.4g; the refit weights are kept",
+            out.append(String(format: "not distilled: %@ ended with relative squared error %.4g, not below %.4g; the refit weights are kept",
                               Self.counted(d.steps, "step") as NSString, d.relativeErrorAfter, d.relativeErrorBefore))
         } else if let d = r.distillation {
-            out.append(String(format: "distilled: %@ on %@ + %d blends per step, %d parameters trained, relative output error %.4f -> %.4f (%.1f s)",
+            out.append(String(format: "distilled: %@ on %@ + %d blends per step, %d parameters trained, relative squared error %.4f -> %.4f (%.1f s)",
                               Self.counted(d.steps, "step") as NSString, Self.counted(d.samples, "sample") as NSString, d.blendsPerStep,
                               d.parameters, d.relativeErrorBefore, d.relativeErrorAfter, d.seconds))
         } else if let why = r.distillationSkipped, r.calibrationSamples > 0 {

@@ -62,16 +62,37 @@ struct LayerRecovery {
         let data: DataSet
         let total: Int
         let batch: Int
+        /// Samples left out so that the passes fill a batch size the model fixes.
+        var leftOut = 0
     }
 
-    /// Prepares the original model and the data.
-    /// - Throws: `PruningError.invalidOption` when the data hold no samples; runtime errors.
+    /// Prepares the original model and the data. A model that fixes its batch size `b > 1` is
+    /// run `b` samples at a time, on the largest multiple of `b` samples (the rest left out).
+    /// - Throws: `PruningError.invalidOption` when the data hold no samples, or fewer than a
+    ///   fixed batch; runtime errors.
     func source(original: Model, data: DataSet) throws -> Source {
         let originalSession = try InferenceSession(model: original)
-        let total = Swift.min(data.count, limit ?? data.count)
+        var total = Swift.min(data.count, limit ?? data.count)
         guard total > 0 else { throw PruningError.invalidOption("the calibration data hold no samples") }
-        let batch = data.isBatchable && Self.acceptsBatch(originalSession) ? batchSize : 1
-        return Source(originalSession: originalSession, data: data, total: total, batch: batch)
+        var batch = data.isBatchable && Self.acceptsBatch(originalSession) ? batchSize : 1
+        var leftOut = 0
+        if data.isBatchable, let b = Self.fixedBatch(originalSession.requiredInputs), b > 1 {
+            guard total >= b else {
+                throw PruningError.invalidOption("the model fixes its batch size at \(b), and the calibration data hold \(total) samples")
+            }
+            batch = b
+            leftOut = total % b
+            total -= leftOut
+        }
+        return Source(originalSession: originalSession, data: data, total: total, batch: batch, leftOut: leftOut)
+    }
+
+    /// The batch size (axis 0) the inputs fix, when one does (a model exported with batch 4).
+    static func fixedBatch(_ inputs: [Value]) -> Int? {
+        inputs.lazy.compactMap { v -> Int? in
+            guard let d = v.type?.tensorShape?.dims.first, case .value(let n) = d.value, n > 0 else { return nil }
+            return Int(n)
+        }.first
     }
 
     func refit(_ targets: [RefitTarget], pruned: Model, original: Model, data: DataSet,

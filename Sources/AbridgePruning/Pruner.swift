@@ -105,7 +105,10 @@ public struct Pruner {
         var shapes: [ObjectIdentifier: [Int]] = [:]
         do {
             let session = try InferenceSession(model: model)
-            let feed = try calibration.map { try $0.feed(0..<1) } ?? ShapeProbe.zeroFeed(session.requiredInputs)
+            // One sample, or one full batch of a model that fixes its batch size (MACs are per sample either way).
+            let rows = LayerRecovery.fixedBatch(session.requiredInputs) ?? 1
+            let feed = try calibration.flatMap { c in c.count >= rows && (rows == 1 || c.isBatchable) ? try c.feed(0..<rows) : nil }
+                ?? ShapeProbe.zeroFeed(session.requiredInputs)
             let probe = ShapeProbe()
             for v in session.requiredInputs { if let t = feed[v.name]?.tensor { shapes[ObjectIdentifier(v)] = t.shape } }
             _ = try session.run(feed, observer: probe)
@@ -235,13 +238,18 @@ public struct Pruner {
             report.calibrationBlends = blends
             report.blendsNotUsed = blendsNotUsed
             report.warnings += report.refits.compactMap(\.warning)
+            if src.leftOut > 0 {
+                report.warnings.append("the model fixes its batch size at \(src.batch): \(src.leftOut) calibration row\(src.leftOut == 1 ? "" : "s") (samples or blends) left out of the refits")
+            }
             if let given {
                 let teacherMACs = before.values.reduce(Optional(0)) { sum, b in
                     guard let sum, let p = b.positions else { return nil }
                     return sum + p * b.dims.reduce(1, *)
                 }
                 // The samples as fed (floating-point data converted to the inputs' declared types).
-                let n = Swift.min(given.count, options.calibrationLimit ?? given.count)
+                // A fixed batch size b > 1: a multiple of b samples, so that every pass is full.
+                var n = Swift.min(given.count, options.calibrationLimit ?? given.count)
+                if let b = LayerRecovery.fixedBatch(graph.inputs.filter { !$0.isInitializer }), b > 1, n >= b { n -= n % b }
                 let samples = given.isBatchable && n >= 2
                     ? try given.feed(0..<n).compactMapValues(\.tensor) : try given.stackedSamples(limit: options.calibrationLimit)
                 try distill(model, original: original, samples: samples, macsPerSample: teacherMACs, pruned: !touched.isEmpty,

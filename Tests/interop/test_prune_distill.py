@@ -6,6 +6,7 @@ kept), hand arithmetic (the default work budget).
 import json
 
 import numpy as np
+import pytest
 import onnx
 import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
@@ -140,3 +141,28 @@ def test_nothing_pruned_is_not_distilled(abridge, tmp_path):
     assert p.returncode == 0, p.stderr
     r = json.loads(p.stdout)["report"]
     assert r["distillationSkipped"] == "no layer was pruned" and "distillation" not in r
+
+
+@pytest.mark.parametrize("batch", [3, 4])
+def test_fixed_batch_above_one_runs_every_stage_in_full_batches(abridge, tmp_path, batch):
+    # digits-mlp exported with batch 3 or 4: the refits, the distillation and --eval run passes
+    # of exactly that many samples. 200 calibration samples leave 2 out at batch 3 (said); the
+    # 450 test samples fill the last pass of 4 with copies, whose predictions are dropped.
+    src = tmp_path / f"mlp-b{batch}.onnx"
+    with_fixed_batch(SAMPLES / "digits-mlp.onnx", src, batch)
+    out = tmp_path / "out.onnx"
+    p = abridge("prune", src, "-o", out, "--json", "--pattern", "channels", "--sparsity", "0.5", "--distill-steps", "20",
+                "--calibration", SAMPLES / "digits-mlp.calib.npz", "--eval", SAMPLES / "digits-mlp.test.npz")
+    assert p.returncode == 0, p.stderr
+    s = json.loads(p.stdout)
+    r = s["report"]
+    assert r["distillation"]["samples"] == 200 - 200 % batch
+    assert ("left out of the refits" in p.stderr) == (800 % batch != 0)
+    assert r["macsBefore"] == 17024   # per sample, as for the symbolic-batch model
+    data = np.load(SAMPLES / "digits-mlp.test.npz")
+    x, labels = data["input"], data["labels"]
+    pad = (-len(x)) % batch
+    xp = np.concatenate([x, np.repeat(x[-1:], pad, axis=0)])
+    sess = ort.InferenceSession(str(out), providers=["CPUExecutionProvider"])
+    pred = np.concatenate([sess.run(None, {"input": xp[i:i + batch]})[0].argmax(-1) for i in range(0, len(xp), batch)])[:len(x)]
+    assert s["evalSamples"] == 450 and abs(s["accuracyAfter"] - float((pred == labels).mean())) < 1e-9
