@@ -126,7 +126,7 @@ public struct Distiller {
         var feeds: [String: RuntimeTensor] = [:]
         for (name, _) in graph.feeds {
             guard let t = calibration[name] else { throw DistillationError.invalidCalibration("no data for graph input '\(name)'") }
-            guard MatchedOutputs.floatTypes.contains(t.dataType) else {
+            guard RuntimeTensor.floatingPointTypes.contains(t.dataType) else {
                 throw DistillationError.invalidCalibration("input '\(name)' is \(t.dataType), not floating-point")
             }
             feeds[name] = t
@@ -146,7 +146,7 @@ public struct Distiller {
         var keep = [Bool](repeating: true, count: n)
         var values: [String: [Float]] = [:]
         for (name, t) in feeds {
-            let x = t.dataType == .double ? t.elements(as: Double.self).map { Float($0) } : try t.floatValues()
+            let x = try t.floatValues()
             let row = x.count / Swift.max(n, 1)
             for i in 0..<n where keep[i] { keep[i] = !x[(i * row)..<((i + 1) * row)].contains { !$0.isFinite } }
             values[name] = x
@@ -177,7 +177,7 @@ public struct Distiller {
     static func concatenate(_ a: [String: TrainingTensor], _ b: [String: TrainingTensor]) throws -> [String: TrainingTensor] {
         var out: [String: TrainingTensor] = [:]
         for (name, t) in a {
-            guard let u = b[name], let c = TrainingTensor.concatenating(t, u) else {
+            guard let u = b[name], let c = TrainingTensor.joined([t, u]) else {
                 throw DistillationError.teacherFailed("'\(name)': shapes of samples and blends do not concatenate")
             }
             out[name] = c

@@ -17,10 +17,7 @@ final class TeacherTargets {
             throw DistillationError.teacherFailed("cannot run it: \(error)")
         }
         self.names = Set(names)
-        fixedBatch = session.requiredInputs.lazy.compactMap { v -> Int? in
-            guard let d = v.type?.tensorShape?.dims.first, case .value(let n) = d.value else { return nil }
-            return Int(n)
-        }.first
+        fixedBatch = session.fixedBatchSize
         var known = Set<String>()
         for g in teacher.graph.map({ [$0] }) ?? [] {
             for node in g.nodes { for o in node.outputs { known.insert(o.name) } }
@@ -36,26 +33,13 @@ final class TeacherTargets {
         guard let n = feeds.values.first?.shape.first, chunk < n else { return try run(feeds) }
         var parts: [String: [TrainingTensor]] = [:]
         for lo in stride(from: 0, to: n, by: Swift.max(chunk, 1)) {
-            let part = try run(try feeds.mapValues { try Self.rows($0, lo..<Swift.min(lo + chunk, n)) })
+            let part = try run(try feeds.mapValues { try $0.rows(lo..<Swift.min(lo + chunk, n)) })
             for (name, t) in part { parts[name, default: []].append(t) }
         }
         return try parts.mapValues { p in
             guard let t = TrainingTensor.joined(p) else { throw DistillationError.teacherFailed("outputs of sample chunks do not concatenate") }
             return t
         }
-    }
-
-    /// Rows `range` of axis 0 of a fixed-size tensor.
-    static func rows(_ t: RuntimeTensor, _ range: Range<Int>) throws -> RuntimeTensor {
-        guard let size = RuntimeTensor.elementSize(t.dataType), let n = t.shape.first, range.upperBound <= n else {
-            throw DistillationError.teacherFailed("cannot slice a \(t.dataType) input \(t.shape)")
-        }
-        var shape = t.shape
-        shape[0] = range.count
-        let rowBytes = t.count / Swift.max(n, 1) * size
-        let out = try RuntimeTensor.allocate(t.dataType, shape)
-        out.storage.base.copyMemory(from: t.storage.base + range.lowerBound * rowBytes, byteCount: range.count * rowBytes)
-        return out
     }
 
     /// The matched values for `feeds` (`[N, ...]` each), in one run.
@@ -68,7 +52,7 @@ final class TeacherTargets {
         var out: [String: TrainingTensor] = [:]
         for name in names {
             guard let t = observer.captured[name] else { throw DistillationError.teacherFailed("'\(name)' was not computed") }
-            guard MatchedOutputs.floatTypes.contains(t.dataType), let data = try? t.floatValues() else {
+            guard RuntimeTensor.floatingPointTypes.contains(t.dataType), let data = try? t.floatValues() else {
                 throw DistillationError.teacherFailed("'\(name)' is \(t.dataType), not floating-point")
             }
             out[name] = TrainingTensor(shape: t.shape, data: data)

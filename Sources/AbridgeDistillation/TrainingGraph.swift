@@ -79,7 +79,7 @@ final class TrainingGraph {
                 }
                 // A constant: an initializer or a Constant node's output.
                 let runtime = Self.constantTensor(input)
-                let isFloat = runtime.map { MatchedOutputs.floatTypes.contains($0.dataType) } ?? false
+                let isFloat = runtime.map { RuntimeTensor.floatingPointTypes.contains($0.dataType) } ?? false
                 let floats = isFloat ? runtime.flatMap { t in (try? t.floatValues()).map { TrainingTensor(shape: t.shape, data: $0) } } : nil
                 if TrainingOperators.isTrainableInput(op: node.opType, index: index) {
                     let consumers = Set(input.uses.compactMap { $0.node.map(ObjectIdentifier.init) }).count
@@ -169,6 +169,7 @@ final class TrainingGraph {
                     throw step.context.shape("gradient of input \(i) has \(di.count) elements, the input \(values[slot]?.count ?? 0)")
                 }
                 if var acc = gradients[slot] {
+                    gradients[slot] = nil   // so that `acc` is the only reference: summed in place, not copied
                     for k in acc.data.indices { acc.data[k] += di.data[k] }
                     gradients[slot] = acc
                 } else {

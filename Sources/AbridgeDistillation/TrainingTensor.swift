@@ -8,14 +8,6 @@ struct TrainingTensor {
 
     var count: Int { data.count }
 
-    /// Rows `0..<n` of `a` followed by those of `b` (axis 0 concatenation).
-    static func concatenating(_ a: TrainingTensor, _ b: TrainingTensor) -> TrainingTensor? {
-        guard a.shape.count == b.shape.count, !a.shape.isEmpty, a.shape.dropFirst() == b.shape.dropFirst() else { return nil }
-        var shape = a.shape
-        shape[0] += b.shape[0]
-        return TrainingTensor(shape: shape, data: a.data + b.data)
-    }
-
     /// The parts' rows in order (axis 0 concatenation), nil when their other axes differ.
     static func joined(_ parts: [TrainingTensor]) -> TrainingTensor? {
         guard let first = parts.first, !first.shape.isEmpty else { return nil }

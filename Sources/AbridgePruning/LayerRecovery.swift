@@ -74,9 +74,10 @@ struct LayerRecovery {
         let originalSession = try InferenceSession(model: original)
         var total = Swift.min(data.count, limit ?? data.count)
         guard total > 0 else { throw PruningError.invalidOption("the calibration data hold no samples") }
-        var batch = data.isBatchable && Self.acceptsBatch(originalSession) ? batchSize : 1
+        let fixed = originalSession.fixedBatchSize
+        var batch = data.isBatchable && fixed == nil ? batchSize : 1
         var leftOut = 0
-        if data.isBatchable, let b = Self.fixedBatch(originalSession.requiredInputs), b > 1 {
+        if data.isBatchable, let b = fixed, b > 1 {
             guard total >= b else {
                 throw PruningError.invalidOption("the model fixes its batch size at \(b), and the calibration data hold \(total) samples")
             }
@@ -85,14 +86,6 @@ struct LayerRecovery {
             total -= leftOut
         }
         return Source(originalSession: originalSession, data: data, total: total, batch: batch, leftOut: leftOut)
-    }
-
-    /// The batch size (axis 0) the inputs fix, when one does (a model exported with batch 4).
-    static func fixedBatch(_ inputs: [Value]) -> Int? {
-        inputs.lazy.compactMap { v -> Int? in
-            guard let d = v.type?.tensorShape?.dims.first, case .value(let n) = d.value, n > 0 else { return nil }
-            return Int(n)
-        }.first
     }
 
     func refit(_ targets: [RefitTarget], pruned: Model, original: Model, data: DataSet,
@@ -114,14 +107,6 @@ struct LayerRecovery {
         switch try accumulate(t, pruned: pruned, source: src) {
         case .failure(let why): return Self.skipped(t, why.text)
         case .success(let a): return solve(t, a)
-        }
-    }
-
-    static func acceptsBatch(_ s: InferenceSession) -> Bool {
-        s.requiredInputs.allSatisfy { v in
-            guard let first = v.type?.tensorShape?.dims.first else { return true }
-            if case .value = first.value { return false }
-            return true
         }
     }
 
@@ -342,16 +327,12 @@ struct LayerRecovery {
             }
             let sources = Self.transposedSources(g)
             var xs = [Double](repeating: 1, count: batch * p * d), ys = [Double](repeating: 0, count: batch * p * o)
+            let image = channels * inSize, width = channels * k
             for b in 0..<batch {
-                let xBase = b * channels * inSize
+                let patches = Self.transposedPatches(Array(xv[(b * image)..<((b + 1) * image)]), channels: channels, geometry: g, sources: sources)
                 for q in 0..<p {
                     let row = b * p + q
-                    for j in 0..<k {
-                        let src = sources[q * k + j]
-                        for c in 0..<channels {
-                            xs[row * d + c * k + j] = src < 0 ? 0 : Double(xv[xBase + c * inSize + src])
-                        }
-                    }
+                    for i in 0..<width { xs[row * d + i] = Double(patches[q * width + i]) }
                     for (jo, oc) in outputs.enumerated() { ys[row * o + jo] = Double(yv[(b * mOut + oc) * p + q]) }
                 }
             }
@@ -424,9 +405,9 @@ struct LayerRecovery {
     /// `[P, C·K]` row-major, entry `(q, c·K + j)` = `X[c, i(q, j)]` or 0, so that with the
     /// ConvTranspose weight viewed as `PrunableLayer.matrix` (row `m` = `W[:, m, :]` flattened),
     /// `Y[m, q] = patch(q) · row_m + bias[m]`.
-    static func transposedPatches(_ x: [Float], channels: Int, geometry g: ConvGeometry) -> [Float] {
+    static func transposedPatches(_ x: [Float], channels: Int, geometry g: ConvGeometry, sources given: [Int]? = nil) -> [Float] {
         let k = g.kernel.reduce(1, *), p = g.output.reduce(1, *), inSize = g.input.reduce(1, *)
-        let sources = transposedSources(g)
+        let sources = given ?? transposedSources(g)
         guard sources.count == p * k, x.count >= channels * inSize else { return [] }
         var out = [Float](repeating: 0, count: p * channels * k)
         for q in 0..<p {

@@ -11,18 +11,17 @@ public enum PredictionEvaluation {
     public static func predictions(_ model: Model, data: DataSet, limit: Int? = nil, batchSize: Int = 32) throws -> [Int] {
         let session = try InferenceSession(model: model)
         let total = Swift.min(data.count, limit ?? data.count)
-        var batch = data.isBatchable && LayerRecovery.acceptsBatch(session) ? batchSize : 1
         // A model that fixes its batch size b > 1 runs b samples at a time; the last pass is
         // filled up with copies of its last sample, whose predictions are dropped.
-        let fixed = data.isBatchable ? LayerRecovery.fixedBatch(session.requiredInputs).flatMap { $0 > 1 ? $0 : nil } : nil
-        if let fixed { batch = fixed }
+        let fixed = data.isBatchable ? session.fixedBatchSize.flatMap { $0 > 1 ? $0 : nil } : nil
+        let batch = fixed ?? (data.isBatchable && session.fixedBatchSize == nil ? batchSize : 1)
         var out: [Int] = []
         var start = 0
         while start < total {
             let range = start..<Swift.min(start + batch, total)
             var feed = try data.feed(range)
             if let fixed, range.count < fixed {
-                feed = try feed.mapValues { v in try v.tensor.map { .tensor(try padRows($0, to: fixed)) } ?? v }
+                feed = try feed.mapValues { v in try v.tensor.map { .tensor(try $0.padded(toRows: fixed)) } ?? v }
             }
             let result = try session.run(feed)
             guard let y = result.first?.value.tensor, y.dataType == .float || y.dataType == .float16, let classes = y.shape.last, classes > 0 else {
@@ -30,6 +29,8 @@ public enum PredictionEvaluation {
             }
             let v = try y.floatValues()
             let rowsPerSample = v.count / classes / Swift.max(y.shape.first ?? 1, 1)
+            // A short last pass of a fixed batch: the filling copies' rows are dropped. (Otherwise
+            // every row counts: an output without a sample axis, [classes], is one prediction.)
             let rows = fixed != nil && range.count < batch ? range.count * rowsPerSample : v.count / classes
             for r in 0..<rows {
                 var best = 0
@@ -38,18 +39,6 @@ public enum PredictionEvaluation {
             }
             start = range.upperBound
         }
-        return out
-    }
-
-    /// `t` with its last row (axis 0) repeated until it has `rows` rows.
-    static func padRows(_ t: RuntimeTensor, to rows: Int) throws -> RuntimeTensor {
-        guard let n = t.shape.first, n >= 1, n < rows, let size = RuntimeTensor.elementSize(t.dataType) else { return t }
-        var shape = t.shape
-        shape[0] = rows
-        let rowBytes = t.count / n * size
-        let out = try RuntimeTensor.allocate(t.dataType, shape)
-        out.storage.base.copyMemory(from: t.storage.base, byteCount: n * rowBytes)
-        for r in n..<rows { (out.storage.base + r * rowBytes).copyMemory(from: t.storage.base + (n - 1) * rowBytes, byteCount: rowBytes) }
         return out
     }
 

@@ -31,12 +31,7 @@ extension Pruner {
             return
         }
         if let why = Distiller.unsupportedReason(model) { report.distillationSkipped = why; return }
-        if let (name, t) = samples.first(where: { ![.float16, .float, .double].contains($0.value.dataType) }) {
-            report.distillationSkipped = "input '\(name)' is \(t.dataType) data: distillation needs floating-point inputs"
-            return
-        }
-        if options.mixupBlends > 0, let why = Mixup.unsupportedReason(samples) { report.distillationSkipped = why; return }
-        var steps = options.distillSteps ?? Self.defaultDistillationSteps
+        let steps = options.distillSteps ?? Self.defaultDistillationSteps
         if options.distillSteps == nil {
             let rows = Double((samples.values.first?.shape.first ?? 0) * (1 + options.mixupBlends))
             guard let macs = macsPerSample else {
@@ -50,7 +45,6 @@ extension Pruner {
                 return
             }
         }
-        steps = Swift.max(steps, 0)
         let distiller = Distiller(options: DistillationOptions(steps: steps, blends: options.mixupBlends), logger: logger)
         let d: DistillationReport
         do {

@@ -106,7 +106,7 @@ public struct Pruner {
         do {
             let session = try InferenceSession(model: model)
             // One sample, or one full batch of a model that fixes its batch size (MACs are per sample either way).
-            let rows = LayerRecovery.fixedBatch(session.requiredInputs) ?? 1
+            let rows = Swift.max(session.fixedBatchSize ?? 1, 1)
             let feed = try calibration.flatMap { c in c.count >= rows && (rows == 1 || c.isBatchable) ? try c.feed(0..<rows) : nil }
                 ?? ShapeProbe.zeroFeed(session.requiredInputs)
             let probe = ShapeProbe()
@@ -177,14 +177,14 @@ public struct Pruner {
                 var pending: ReconstructionSelection.Pending? = nil
                 let normName = "\(options.norm.rawValue) norm"
                 if let selector, case .success(let plan) = try pruner.prune(l, in: graph, dryRun: true) {
-                    switch try selector.select(plan: plan, keepCount: plan.kept.count, pruned: model, original: { nodeMap[ObjectIdentifier($0)] }) {
+                    switch try selector.select(plan: plan, pruned: model, original: { nodeMap[ObjectIdentifier($0)] }) {
                     case .success(let choice):
                         keep = choice.keep; pending = choice.pending
                         selections[ObjectIdentifier(l.node)] = "reconstruction of \(choice.pending.target.node.name ?? choice.pending.target.node.label)"
                     case .failure(let r):
                         selections[ObjectIdentifier(l.node)] = "\(normName) (\(r.text))"
                     }
-                } else if options.pattern == .channels {
+                } else {
                     selections[ObjectIdentifier(l.node)] = normName
                 }
                 switch try pruner.prune(l, in: graph, keep: keep) {
@@ -249,7 +249,7 @@ public struct Pruner {
                 // The samples as fed (floating-point data converted to the inputs' declared types).
                 // A fixed batch size b > 1: a multiple of b samples, so that every pass is full.
                 var n = Swift.min(given.count, options.calibrationLimit ?? given.count)
-                if let b = LayerRecovery.fixedBatch(graph.inputs.filter { !$0.isInitializer }), b > 1, n >= b { n -= n % b }
+                if let b = src.originalSession.fixedBatchSize, b > 1, n >= b { n -= n % b }
                 let samples = given.isBatchable && n >= 2
                     ? try given.feed(0..<n).compactMapValues(\.tensor) : try given.stackedSamples(limit: options.calibrationLimit)
                 try distill(model, original: original, samples: samples, macsPerSample: teacherMACs, pruned: !touched.isEmpty,

@@ -27,7 +27,7 @@ struct ReconstructionSelection {
     /// Chooses the channels of a layer from its dry-run `plan`.
     /// - Returns: the channels to keep (ascending) and the consumer's pending refit, or why the
     ///   layer falls back to ranking by norm.
-    func select(plan: ChannelPruner.Outcome, keepCount: Int, pruned: Model, original: (Node) -> Node?) throws
+    func select(plan: ChannelPruner.Outcome, pruned: Model, original: (Node) -> Node?) throws
         -> Result<(keep: [Int], pending: Pending), SkipReason> {
         guard plan.consumers.count == 1, let consumer = plan.consumers.first else {
             return .failure(SkipReason("its channels feed \(plan.consumers.count) layers (reconstruction needs exactly one)"))
@@ -54,7 +54,7 @@ struct ReconstructionSelection {
         }
         let groups = (0..<plan.before).map { ch in Array((ch * block)..<((ch + 1) * block)) }
         let bias = a.bias == nil ? nil : matrix.cols
-        guard let kept = a.acc.selectGroups(groups, keep: keepCount, ridge: recovery.ridge, unregularized: bias) else {
+        guard let kept = a.acc.selectGroups(groups, keep: plan.kept.count, ridge: recovery.ridge, unregularized: bias) else {
             return .failure(SkipReason("the least-squares system of \(consumer.label) is singular"))
         }
         return .success((kept, Pending(target: target, accumulated: a, block: block)))

@@ -9,24 +9,36 @@ struct MixupTests {
     /// 5 samples of 3 features each, sample i = [i, 10 i, -i].
     static var samples: RuntimeTensor { RuntimeTensor(floats: (0..<5).flatMap { i in [Float(i), Float(10 * i), Float(-i)] }, shape: [5, 3]) }
 
-    @Test func everyBlendLiesOnASegmentBetweenTwoSamplesWithWeightAtMostMax() throws {
+    @Test func everyBlendMixesItsSampleWithAPermutedPartnerAtWeightAtMostMax() throws {
+        // One-hot samples e_0...e_4: blend (1 − w)·e_i + w·e_j shows i, j and w exactly.
+        let n = 5
+        let eye = RuntimeTensor(floats: (0..<(n * n)).map { $0 / n == $0 % n ? 1 : 0 }, shape: [n, n])
         var rng = SplitMix64(seed: 7)
-        let out = try Mixup.blends(of: ["x": Self.samples], copies: 2, maxWeight: 0.5, using: &rng)
+        let out = try Mixup.blends(of: ["x": eye], copies: 3, maxWeight: 0.5, using: &rng)
         let b = try #require(out["x"])
-        #expect(b.shape == [10, 3])
+        #expect(b.shape == [3 * n, n])
         let v = b.elements(as: Float.self)
-        for k in 0..<10 {
-            let i = k % 5
-            // Blend k = (1 - w)·x_i + w·x_j; with x = [t, 10t, -t] the first feature gives
-            // t = (1 - w) i + w j, and the other two must be 10t and -t.
-            let t = v[3 * k]
-            #expect(abs(v[3 * k + 1] - 10 * t) < 1e-4 && abs(v[3 * k + 2] + t) < 1e-5)
-            // t lies between i and some j with w ≤ 0.5: |t − i| ≤ |j − i| / 2 for some sample j.
-            #expect((0..<5).contains { j in abs(t - Float(i)) <= abs(Float(j - i)) * 0.5 + 1e-5 })
+        for round in 0..<3 {
+            var partners: [Int] = []
+            for i in 0..<n {
+                let row = Array(v[((round * n + i) * n)..<((round * n + i + 1) * n)])
+                #expect(abs(row.reduce(0, +) - 1) < 1e-6)                  // a convex combination
+                let others = (0..<n).filter { $0 != i && row[$0] != 0 }
+                #expect(others.count <= 1)                                   // of e_i and one e_j
+                let j = others.first ?? i
+                #expect(row[i] >= 0.5 - 1e-6 || j == i)                      // w = row[j] ≤ 0.5
+                if j != i { #expect(row[j] <= 0.5 + 1e-6 && abs(row[i] + row[j] - 1) < 1e-6) }
+                partners.append(j)
+            }
+            // Each round's partners are one permutation of the samples (a blend with itself is e_i).
+            let distinct = Set(partners.enumerated().filter { $0.element != $0.offset }.map(\.element))
+            #expect(distinct.count == partners.enumerated().filter { $0.element != $0.offset }.count, "round \(round): \(partners)")
         }
-        // Each round pairs every sample with a partner from one permutation.
+        // The same seed gives the same blends.
         var again = SplitMix64(seed: 7)
-        #expect(try Mixup.blends(of: ["x": Self.samples], copies: 2, maxWeight: 0.5, using: &again)["x"]?.elements(as: Float.self) == v)
+        #expect(try Mixup.blends(of: ["x": eye], copies: 3, maxWeight: 0.5, using: &again)["x"]?.elements(as: Float.self) == v)
+        var zero = SplitMix64(seed: 7)
+        #expect(try Mixup.blends(of: ["x": eye], copies: 0, using: &zero)["x"]?.shape == [0, n])
     }
 
     @Test func inputsOfOneSampleShareWeightAndPartner() throws {

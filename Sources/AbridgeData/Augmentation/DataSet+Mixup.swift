@@ -29,13 +29,14 @@ extension DataSet {
     ///   cannot be blended; `RuntimeError` when the result would exceed the memory limit.
     public func withMixupBlends(copies: Int, limit: Int? = nil, maxWeight: Float = 0.5, seed: UInt64 = 0) throws -> DataSet {
         if let why = mixupUnsupportedReason { throw DataError(.invalidArgument, why, file: source) }
+        guard copies != 0 else { return self }
         guard let kept = try stackedSamples(limit: limit), let n = kept.values.first?.shape.first else { return self }
         var rng = SplitMix64(seed: seed)
         let blended = try Mixup.blends(of: kept, copies: copies, maxWeight: maxWeight, using: &rng)
         var joined: [String: RuntimeTensor] = [:]
         for (name, t) in kept {
             guard let b = blended[name] else { continue }
-            let first = t.dataType == .double ? t.elements(as: Double.self).map { Float($0) } : try t.floatValues()
+            let first = try t.floatValues()
             var shape = t.shape
             shape[0] = n * (copies + 1)
             joined[name] = RuntimeTensor(floats: first + b.elements(as: Float.self), shape: shape)

@@ -10,10 +10,10 @@ import AbridgeRuntime
 /// calibration sets for pruning recovery.
 public enum Mixup {
     /// Why `tensors` cannot be blended, or nil when they can: every tensor must be
-    /// floating-point (float16, float32, float64) with a sample axis 0 of the same length ≥ 2.
+    /// floating-point (`RuntimeTensor.floatingPointTypes`) with a sample axis 0 of the same length ≥ 2.
     public static func unsupportedReason(_ tensors: [String: RuntimeTensor]) -> String? {
         for (name, t) in tensors.sorted(by: { $0.key < $1.key }) {
-            guard [.float16, .float, .double].contains(t.dataType) else {
+            guard RuntimeTensor.floatingPointTypes.contains(t.dataType) else {
                 return "input '\(name)' is \(t.dataType) data, not floating-point: blends would not be valid inputs"
             }
         }
@@ -25,16 +25,19 @@ public enum Mixup {
     /// `copies × N` blends of the `N` samples in `tensors` (every tensor `[N, ...]`), in
     /// FLOAT (float32), blend `c·N + i` mixing sample `i` with a partner from a fresh
     /// permutation of round `c` (of the samples whose values are all finite).
+    ///   `copies` 0 gives tensors of 0 rows.
     /// - Throws: `DataError(.invalidArgument)` with `unsupportedReason` when the tensors cannot
-    ///   be blended; `RuntimeError` when the result would exceed the memory limit.
+    ///   be blended or `copies` is negative; `RuntimeError` when the result would exceed the
+    ///   memory limit.
     public static func blends(of tensors: [String: RuntimeTensor], copies: Int, maxWeight: Float = 0.5,
                               using rng: inout some RandomNumberGenerator) throws -> [String: RuntimeTensor] {
         if let why = unsupportedReason(tensors) { throw DataError(.invalidArgument, why) }
-        guard copies > 0, let n = tensors.values.first?.shape.first else { return tensors.mapValues { $0 } }
+        guard copies >= 0 else { throw DataError(.invalidArgument, "blend copies must be >= 0, not \(copies)") }
+        guard let n = tensors.values.first?.shape.first else { return [:] }
         var values: [String: [Float]] = [:]
         var finite = [Bool](repeating: true, count: n)
         for (name, t) in tensors {
-            let x = t.dataType == .double ? t.elements(as: Double.self).map { Float($0) } : try t.floatValues()
+            let x = try t.floatValues()
             let row = x.count / n
             for i in 0..<n where finite[i] { finite[i] = !x[(i * row)..<((i + 1) * row)].contains { !$0.isFinite } }
             values[name] = x

@@ -228,16 +228,6 @@ public final class DataSet {
         guard let n = t.shape.first, range.lowerBound >= 0, range.upperBound <= n else {
             throw DataError(.invalidArgument, "sample range \(range) outside \(t.shape.first ?? 0) samples")
         }
-        var shape = t.shape
-        shape[0] = range.count
-        if t.dataType == .string {
-            let per = t.count / Swift.max(n, 1)
-            return RuntimeTensor(strings: Array((t.strings ?? [])[(range.lowerBound * per)..<(range.upperBound * per)]), shape: shape)
-        }
-        let size = RuntimeTensor.elementSize(t.dataType) ?? 1
-        let rowBytes = t.count / Swift.max(n, 1) * size
-        let out = try RuntimeTensor.allocate(t.dataType, shape)
-        out.storage.base.copyMemory(from: t.storage.base + range.lowerBound * rowBytes, byteCount: range.count * rowBytes)
-        return out
+        return try t.rows(range)
     }
 }

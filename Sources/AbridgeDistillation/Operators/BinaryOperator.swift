@@ -1,4 +1,5 @@
 import AbridgeIR
+import AbridgeKernels
 
 /// `Add`, `Sub`, `Mul` with numpy broadcasting, float32 (ONNX opsets 7-14): `∂A` and `∂B` are
 /// `∂Y` (negated for Sub's B, times the other operand for Mul) summed over the axes each side
@@ -20,7 +21,7 @@ final class BinaryOperator: TrainingOperator {
 
     private func shapes(_ inputs: [TrainingTensor?]) throws -> (TrainingTensor, TrainingTensor, [Int]) {
         let a = try context.input(inputs, 0, "A"), b = try context.input(inputs, 1, "B")
-        guard let out = BroadcastShapes.result(a.shape, b.shape) else {
+        guard let out = try? Broadcast.shape(a.shape, b.shape) else {
             throw context.shape("A \(a.shape) and B \(b.shape) do not broadcast")
         }
         return (a, b, out)
@@ -29,13 +30,15 @@ final class BinaryOperator: TrainingOperator {
     func forward(_ inputs: [TrainingTensor?]) throws -> TrainingTensor {
         let (a, b, out) = try shapes(inputs)
         var y = [Float](repeating: 0, count: out.reduce(1, *))
-        a.data.withUnsafeBufferPointer { pa in
-            b.data.withUnsafeBufferPointer { pb in
-                y.withUnsafeMutableBufferPointer { py in
-                    switch kind {
-                    case .add: BroadcastShapes.forEach(out: out, a: a.shape, b: b.shape) { o, i, j in py[o] = pa[i] + pb[j] }
-                    case .sub: BroadcastShapes.forEach(out: out, a: a.shape, b: b.shape) { o, i, j in py[o] = pa[i] - pb[j] }
-                    case .mul: BroadcastShapes.forEach(out: out, a: a.shape, b: b.shape) { o, i, j in py[o] = pa[i] * pb[j] }
+        try context.kernel {
+            try a.data.withUnsafeBufferPointer { pa in
+                try b.data.withUnsafeBufferPointer { pb in
+                    try y.withUnsafeMutableBufferPointer { py in
+                        switch kind {
+                        case .add: try Broadcast.binary(pa, a.shape, pb, b.shape, into: py) { $0 + $1 }
+                        case .sub: try Broadcast.binary(pa, a.shape, pb, b.shape, into: py) { $0 - $1 }
+                        case .mul: try Broadcast.binary(pa, a.shape, pb, b.shape, into: py) { $0 * $1 }
+                        }
                     }
                 }
             }

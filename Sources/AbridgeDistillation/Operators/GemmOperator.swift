@@ -1,4 +1,5 @@
 import AbridgeIR
+import AbridgeKernels
 
 /// `Gemm` (transA 0) and 2-D `MatMul`: `Y = alpha·A·op(B) + beta·C` with A `[M, K]`, B `[K, N]`
 /// (`[N, K]` when transB), C broadcastable to `[M, N]` (ONNX Gemm opsets 7-13: `[]`, `[N]`,
@@ -40,10 +41,12 @@ final class GemmOperator: TrainingOperator {
         var y = [Float](repeating: 0, count: m * n)
         var accumulate: Float = 0
         if inputs.count > 2, let c = inputs[2], beta != 0 {
-            guard BroadcastShapes.result(c.shape, [m, n]) == [m, n] else {
+            guard (try? Broadcast.shape(c.shape, [m, n])) == [m, n] else {
                 throw context.shape("C \(c.shape) does not broadcast to [\(m), \(n)]")
             }
-            y = BroadcastShapes.expand(c.data, from: c.shape, to: [m, n])
+            try context.kernel {
+                try c.data.withUnsafeBufferPointer { pc in try y.withUnsafeMutableBufferPointer { try Broadcast.expand(pc, c.shape, to: [m, n], into: $0) } }
+            }
             if beta != 1 { for i in y.indices { y[i] *= beta } }
             accumulate = 1
         }
