@@ -78,8 +78,9 @@ struct InspectReport: Codable {
         inputs = (g?.inputs ?? []).filter { !$0.isInitializer }.map(io)
         // Initializers also listed as inputs: defaults a feed may override (IR >= 4), or, before
         // IR 4, how every constant was declared.
-        let listed = (g?.inputs ?? []).filter(\.isInitializer).map(\.name)
-        overridableInitializers = (m.irVersion ?? 4) >= 4 ? listed : []
+        let listed = (g?.inputs ?? []).filter(\.isInitializer)
+        let overridable = m.overridableInitializers
+        overridableInitializers = listed.filter { overridable.contains(ObjectIdentifier($0)) }.map(\.name)
         initializersListedAsInputs = listed.count
         outputs = (g?.outputs ?? []).map(io)
         functions = m.functions.map { "\($0.domain ?? "")::\($0.name ?? "")" }

@@ -139,7 +139,7 @@ struct QuantizeCommand: ParsableCommand {
             for op in list {
                 if !present.contains(op) {
                     notes.append("\(option) \(op) matched no node (the model has no \(op) node)")
-                } else if !quantizable.contains(op) && !(mode == .dynamic && (op == "Conv" || op == "ConvTranspose")) {
+                } else if !quantizable.contains(op) && !(mode == .dynamic && DynamicQuantizer.reportedInFloatOpTypes.contains(op)) {
                     notes.append("\(option) \(op): \(op) is never quantized\(mode == .dynamic ? " in dynamic mode" : "") (quantized op types: \(quantizable.sorted().joined(separator: ", "))), so this does nothing")
                 }
             }

@@ -26,10 +26,10 @@ public struct DynamicQuantizer {
                                     symmetricActivations: false, method: "dynamic", calibrationSamples: 0)
         let exclusion = try NodeExclusion(options.excludeNodes)
         let notes = exclusion.unmatched(in: model).map { "--exclude-nodes '\($0)' matched no node" }
-        let overridable = QuantizationTargets.overridableInitializers(model)
+        let overridable = model.overridableInitializers
         // What the op set leaves in float, grouped (before the rewrite adds its nodes): every op
         // but the MatMul and Gemm nodes selected (Conv gets its own entries).
-        let selected = options.opTypes.intersection(Self.quantizableOpTypes.union(["Conv", "ConvTranspose"]))
+        let selected = options.opTypes.intersection(Self.quantizableOpTypes.union(Self.reportedInFloatOpTypes))
         let floatGroups = FloatOpSummary.groups(model, quantized: [], opTypes: selected,
                                                 defaultSet: options.opTypes == QuantizationOptions.defaultOpTypes)
         let names = NameAllocator(model: model)
@@ -38,7 +38,7 @@ public struct DynamicQuantizer {
             for node in graph.nodes where node.normalizedDomain.isEmpty && options.opTypes.contains(node.opType) {
                 let label = node.name ?? node.label
                 switch node.opType {
-                case "Conv", "ConvTranspose":
+                case let op where Self.reportedInFloatOpTypes.contains(op):
                     plan.keptInFloat.append(.init(node: label, tensor: nil, reason: "dynamic mode keeps \(node.opType) in float (onnxruntime's ConvInteger has no int8-weight kernel)"))
                 case "MatMul", "Gemm":
                     if exclusion.excludes(node) {
@@ -65,6 +65,10 @@ public struct DynamicQuantizer {
 
     /// The op types dynamic quantization rewrites (Conv and ConvTranspose stay float, reported).
     public static let quantizableOpTypes: Set<String> = ["MatMul", "Gemm"]
+
+    /// The op types dynamic quantization selects but keeps in float, each node with its own
+    /// `keptInFloat` entry (onnxruntime's ConvInteger has no int8-weight kernel).
+    public static let reportedInFloatOpTypes: Set<String> = ["Conv", "ConvTranspose"]
 
     /// The int8 weight, its scale and zero point, shared by every node reading the same float
     /// weight in the same layout (a weight used by several MatMuls is stored once).

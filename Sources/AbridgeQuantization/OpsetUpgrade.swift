@@ -47,7 +47,7 @@ enum OpsetUpgrade {
         } else {
             model.opsetImports.append(OperatorSetId(domain: "", version: Int64(needed)))
         }
-        let minimumIR: Int64 = needed >= 21 ? 10 : needed >= 19 ? 9 : needed >= 15 ? 8 : 7
+        let minimumIR = IRVersionRequirements.minimumIRVersion(domain: "", version: Int64(needed)) ?? 0
         let irBefore = model.irVersion ?? 0
         if irBefore < minimumIR {
             model.irVersion = minimumIR
@@ -96,12 +96,15 @@ enum OpsetUpgrade {
             guard let x = node.inputs.first ?? nil, let y = node.outputs.first else { throw refuse("missing input or output") }
             let axis = node.attribute("axis")?.int ?? 1
             let base = y.name
-            let flat = Node(opType: "Flatten", name: base + "_flatten", inputs: [x], outputs: [names.make(base + "_2d")],
+            // Values first (their names as before), then the new nodes' names, all from one allocator.
+            let flatOut = names.make(base + "_2d"), shapeOut = names.make(base + "_shape"), innerOut = names.make(base + "_2d_out")
+            let flat = Node(opType: "Flatten", name: names.make(base + "_flatten"), inputs: [x], outputs: [flatOut],
                             attributes: [Attribute(name: "axis", value: .int(axis))])
-            let shape = Node(opType: "Shape", name: base + "_shape", inputs: [x], outputs: [names.make(base + "_shape")])
-            let inner = Node(opType: node.opType, name: node.name, inputs: [flat.outputs[0]], outputs: [names.make(base + "_2d_out")],
+            let shape = Node(opType: "Shape", name: names.make(base + "_shape"), inputs: [x], outputs: [shapeOut])
+            let inner = Node(opType: node.opType, name: node.name, inputs: [flat.outputs[0]], outputs: [innerOut],
                              attributes: [Attribute(name: "axis", value: .int(-1))])
-            let reshape = Node(opType: "Reshape", name: base + "_reshape", inputs: [inner.outputs[0], shape.outputs[0]], outputs: [])
+            let reshape = Node(opType: "Reshape", name: names.make(base + "_reshape"), inputs: [inner.outputs[0], shape.outputs[0]],
+                               outputs: [])
             for n in [flat, shape, inner, reshape] { graph.insert(n, before: node) }
             // The Reshape takes over the original output value (and so its name and readers).
             node.removeAllInputs()

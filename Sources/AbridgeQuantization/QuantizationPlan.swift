@@ -60,11 +60,6 @@ public struct QuantizationPlan: Codable, Sendable, Equatable {
     public var entries: [Entry] = []
     public var keptInFloat: [KeptInFloat] = []
 
-    /// Activation parameters by tensor name.
-    func activation(_ name: String) -> QuantParameters? {
-        entries.first { $0.role == "activation" && $0.tensor == name }?.parameters
-    }
-
     /// JSON with sorted keys (deterministic).
     public func jsonData() throws -> Data {
         let e = JSONEncoder()

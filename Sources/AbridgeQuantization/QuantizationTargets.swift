@@ -39,7 +39,7 @@ struct QuantizationTargets {
 
     init(model: Model, options: QuantizationOptions) throws {
         let exclusion = try NodeExclusion(options.excludeNodes)
-        overridable = Self.overridableInitializers(model)
+        overridable = model.overridableInitializers
         unmatchedExclusions = exclusion.unmatched(in: model)
         guard let main = model.graph else { return }
         for graph in main.allGraphs {
@@ -62,10 +62,6 @@ struct QuantizationTargets {
             for i in c.activationInputs { if let v = c.node.inputs[i] { addActivation(v, root: nil) } }
         }
     }
-
-    /// Initializers that are also graph inputs of a model of IR version 4 or more (before IR 4
-    /// every initializer was listed as an input, as a constant).
-    static func overridableInitializers(_ model: Model) -> Set<ObjectIdentifier> { model.overridableInitializers }
 
     /// The weight's shape-and-type carrier when `v` is a constant float tensor: an initializer,
     /// dense or sparse (a pruned model's weights; densified when quantized), or the output of a

@@ -75,8 +75,11 @@ public struct Quantizer {
                 }
             }
             var matched = 0
+            // The first activation entry of each tensor, as a linear search would find it.
+            let activationEntries = Dictionary(planIn.entries.filter { $0.role == "activation" }.map { ($0.tensor, $0) },
+                                               uniquingKeysWith: { first, _ in first })
             for v in targets.roots {
-                guard let entry = planIn.entries.first(where: { $0.role == "activation" && $0.tensor == v.name }) else {
+                guard let entry = activationEntries[v.name] else {
                     plan.keptInFloat.append(.init(node: nil, tensor: v.name, reason: "not in the plan given with --plan-in"))
                     continue
                 }
@@ -157,8 +160,11 @@ public struct Quantizer {
                                    weightOverrides: weightOverrides)
         try rewriter.rewrite(targets, plan: &plan)
         let quantizedWeights = Set(plan.entries.filter { $0.role == "weight" }.map(\.tensor))
-        for name in weightOverrides.keys.sorted() where !quantizedWeights.contains(name) && Self.tensorNames(model).contains(name) {
-            notes.append("--plan-in: weight '\(name)' is not quantized with these options; its entry is not used")
+        if !weightOverrides.isEmpty {
+            let modelNames = Self.tensorNames(model)
+            for name in weightOverrides.keys.sorted() where !quantizedWeights.contains(name) && modelNames.contains(name) {
+                notes.append("--plan-in: weight '\(name)' is not quantized with these options; its entry is not used")
+            }
         }
         plan.keptInFloat += floatGroups
         // Float weights replaced by integer ones, and constant subgraphs that produced them (old

@@ -191,3 +191,18 @@ def test_fold_constants_does_not_materialize_what_it_would_discard(tmp_path):
     assert status == 0, r.stderr
     assert peak_kib < 512 * 1024, f"peak RSS {peak_kib} KiB"
     assert [n.op_type for n in onnx.load(tmp_path / "f.onnx").graph.node] == ["ConstantOfShape", "Add"]
+
+
+def test_kernel_scratch_over_the_limit_is_reported_too_large(tmp_path):
+    # ConvTranspose x [1, 1, 64, 64], W [1, 1, 16, 16]: the output is 79 x 79 floats (25 KB) but the
+    # kernel's col buffer is 256 x 4096 floats (4 MiB), over a 1 MiB limit: refused as too large
+    # (a kernel's scratch refusal is not an invalid input).
+    w = numpy_helper.from_array(np.full((1, 1, 16, 16), 0.5, np.float32), "w")
+    node = helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="convt")
+    model = save(tmp_path, [node], [w], [1, 1, 64, 64], ["y"])
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    feeds = data(tmp_path, [1, 1, 64, 64], 1)
+    p = run_abridge("run", model, "--inputs", feeds, "-o", out_dir / "o.npz", env={"ABRIDGE_MAX_TENSOR_BYTES": str(1 << 20)})
+    assert_refused(p, "convt", out_dir)
+    assert "col" in p.stderr, p.stderr

@@ -468,8 +468,10 @@ def test_ir3_initializers_listed_as_inputs_are_constants(abridge, tmp_path):
     assert q.ir_version >= 4
     # The constants stay constants: no initializer is left among the inputs.
     assert [i.name for i in q.graph.input] == ["x"]
-    assert all(i.data_type != TensorProto.FLOAT or not i.name.startswith("w") for i in q.graph.initializer
-               if i.name in ("w1", "w2"))
+    # Both weights are quantized: the float ones are gone and their int8 copies are initializers.
+    inits = {i.name: i.data_type for i in q.graph.initializer}
+    assert not {"w1", "w2"} & inits.keys(), sorted(inits)
+    assert inits.get("w1_q") == TensorProto.INT8 and inits.get("w2_q") == TensorProto.INT8, sorted(inits)
     ref = session(tmp_path / "m.onnx").run(None, {"x": x})[0]
     got = session(tmp_path / "q.onnx").run(None, {"x": x})[0]
     assert np.abs(got - ref).max() <= 0.05 * np.abs(ref).max()

@@ -46,15 +46,18 @@ public enum RuntimeError: Error, CustomStringConvertible, Sendable {
 }
 
 extension RuntimeError {
-    /// The runtime's view of a kernel error that reached the interpreter unwrapped: a refused
-    /// scratch buffer stays `.tooLarge`; every other kernel error means the node's inputs are
-    /// inconsistent (`.invalidInput`; the interpreter adds the node's label).
-    public init(_ error: KernelError) {
+    /// The runtime's view of a kernel error: a refused scratch buffer stays `.tooLarge`; every
+    /// other kernel error means the node's inputs are inconsistent (`.invalidInput`; the
+    /// interpreter adds the node's label). With `op`, the message starts with `op:` (kernel
+    /// messages usually start with the op's name already; it is not repeated).
+    public init(_ error: KernelError, op: String? = nil) {
         switch error {
         case .tooLarge(let kernel, let buffer, let bytes):
             self = .tooLarge(what: "\(kernel) buffer '\(buffer)'", bytes: bytes, limit: MemoryLimit.current)
         default:
-            self = .invalidInput(node: "", reason: "\(error)")
+            let text = "\(error)"
+            guard let op, !text.hasPrefix("\(op):") else { self = .invalidInput(node: "", reason: text); return }
+            self = .invalidInput(node: "", reason: "\(op): \(text)")
         }
     }
 }

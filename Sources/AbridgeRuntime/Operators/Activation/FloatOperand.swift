@@ -75,11 +75,11 @@ enum FloatOperand {
         return try asFloat(t, role).withUnsafeBuffer(as: Float.self) { $0[0] }
     }
 
-    /// Runs `body`, turning a kernel-module error into `RuntimeError.invalidInput` naming `op`.
+    /// Runs `body`, turning a kernel-module error into a `RuntimeError` (`RuntimeError.init(_:op:)`):
+    /// `.tooLarge` for a refused scratch buffer, otherwise `.invalidInput` naming `op`.
     static func guarded<R>(_ op: String, _ body: () throws -> R) throws -> R {
         do { return try body() } catch let e as KernelError {
-            let text = "\(e)"   // kernel messages usually start with the op's name already
-            throw RuntimeError.invalidInput(node: "", reason: text.hasPrefix("\(op):") ? text : "\(op): \(text)")
+            throw RuntimeError(e, op: op)
         }
     }
 }

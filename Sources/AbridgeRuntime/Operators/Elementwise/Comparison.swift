@@ -25,13 +25,13 @@ struct ComparisonKernel<Op: ComparisonOp>: OperatorKernel {
             return try NumericDispatch.binary(a, b, as: UInt8.self, UInt8.self, into: .bool, Bool.self) { Op.compare($0, $1) }
         case .string:
             let x = a.strings ?? [], y = b.strings ?? []
-            let shape = try NumericDispatch.guarded(Op.name) { try Broadcast.shape(a.shape, b.shape) }
+            let shape = try FloatOperand.guarded(Op.name) { try Broadcast.shape(a.shape, b.shape) }
             _ = try RuntimeTensor.checkedByteCount(shape: shape, elementSize: MemoryLayout<Bool>.stride, what: "the BOOL output of shape \(shape)")
             var out = [Bool](repeating: false, count: try StridedCopy.count(shape))
             try x.withUnsafeBufferPointer { px in
                 try y.withUnsafeBufferPointer { py in
                     try out.withUnsafeMutableBufferPointer { po in
-                        try NumericDispatch.guarded(Op.name) { try Broadcast.binary(px, a.shape, py, b.shape, into: po) { Op.compare($0, $1) } }
+                        try FloatOperand.guarded(Op.name) { try Broadcast.binary(px, a.shape, py, b.shape, into: po) { Op.compare($0, $1) } }
                     }
                 }
             }

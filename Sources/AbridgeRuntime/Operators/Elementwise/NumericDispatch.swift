@@ -40,21 +40,13 @@ enum NumericDispatch {
         .typeMismatch("\(op) does not support element type \(type.shortName)")
     }
 
-    /// Converts kernel-module errors (bad shapes, axes) to `RuntimeError.invalidInput`.
-    static func guarded<R>(_ op: String, _ body: () throws -> R) throws -> R {
-        do { return try body() } catch let e as KernelError {
-            let text = "\(e)"   // kernel messages usually start with the op's name already
-            throw RuntimeError.invalidInput(node: "", reason: text.hasPrefix("\(op):") ? text : "\(op): \(text)")
-        }
-    }
-
     /// `out = op(a, b)` element-wise with numpy broadcasting; `out` has element type `outType`
     /// whose storage type is `R`.
     static func binary<A, B, R>(_ a: RuntimeTensor, _ b: RuntimeTensor, as _: A.Type, _: B.Type, into outType: DataType,
                                 _: R.Type, _ op: (A, B) -> R) throws -> RuntimeTensor {
-        let shape = try guarded("broadcast") { try Broadcast.shape(a.shape, b.shape) }
+        let shape = try FloatOperand.guarded("broadcast") { try Broadcast.shape(a.shape, b.shape) }
         let out = try RuntimeTensor.allocate(outType, shape)
-        try guarded("broadcast") {
+        try FloatOperand.guarded("broadcast") {
             try a.withUnsafeBuffer(as: A.self) { pa in
                 try b.withUnsafeBuffer(as: B.self) { pb in
                     try out.withUnsafeMutableBuffer(as: R.self) { po in
@@ -69,7 +61,7 @@ enum NumericDispatch {
     /// `y = f(x)` element-wise into a new tensor of `outType` (storage type `R`).
     static func unary<A, R>(_ x: RuntimeTensor, as _: A.Type, into outType: DataType, _: R.Type, _ f: (A) -> R) throws -> RuntimeTensor {
         let out = try RuntimeTensor.allocate(outType, x.shape)
-        try guarded("map") {
+        try FloatOperand.guarded("map") {
             try x.withUnsafeBuffer(as: A.self) { px in
                 try out.withUnsafeMutableBuffer(as: R.self) { po in try Elementwise.map(px, into: po, f) }
             }

@@ -33,7 +33,7 @@ struct UnaryMathKernel: OperatorKernel {
 
     func floating<T: KernelFloat>(_ x: RuntimeTensor, _: T.Type) throws -> RuntimeTensor {
         let out = try RuntimeTensor.allocate(x.dataType, x.shape)
-        try NumericDispatch.guarded(name) {
+        try FloatOperand.guarded(name) {
             try x.withUnsafeBuffer(as: T.self) { px in
                 try out.withUnsafeMutableBuffer(as: T.self) { po in try Elementwise.apply(op, px, into: po) }
             }

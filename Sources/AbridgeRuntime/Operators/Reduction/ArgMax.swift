@@ -30,7 +30,7 @@ struct ArgExtremumKernel: OperatorKernel {
     }
 
     func compute<T: Comparable>(_ x: RuntimeTensor, _: T.Type) throws -> RuntimeTensor {
-        try NumericDispatch.guarded(name) {
+        try FloatOperand.guarded(name) {
             let shape = try ArgExtremum.outputShape(x.shape, axis: axis, keepDims: keepDims)
             let out = try RuntimeTensor.allocate(.int64, shape)
             try x.withUnsafeBuffer(as: T.self) { px in

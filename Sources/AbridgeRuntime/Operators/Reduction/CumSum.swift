@@ -33,7 +33,7 @@ enum CumSumOp {
         let x: RuntimeTensor, axis: Int, exclusive: Bool, reverse: Bool
         func integer<T: FixedWidthInteger & Sendable>(_ type: T.Type) throws -> RuntimeTensor {
             let out = try RuntimeTensor.allocate(x.dataType, x.shape)
-            try NumericDispatch.guarded("CumSum") {
+            try FloatOperand.guarded("CumSum") {
                 try x.withUnsafeBuffer(as: T.self) { px in
                     try out.withUnsafeMutableBuffer(as: T.self) { po in
                         try AbridgeKernels.CumSum.run(px, shape: x.shape, axis: axis, exclusive: exclusive, reverse: reverse, into: po)
@@ -44,7 +44,7 @@ enum CumSumOp {
         }
         func floating<T: KernelFloat>(_ type: T.Type) throws -> RuntimeTensor {
             let out = try RuntimeTensor.allocate(x.dataType, x.shape)
-            try NumericDispatch.guarded("CumSum") {
+            try FloatOperand.guarded("CumSum") {
                 try x.withUnsafeBuffer(as: T.self) { px in
                     try out.withUnsafeMutableBuffer(as: T.self) { po in
                         try AbridgeKernels.CumSum.run(px, shape: x.shape, axis: axis, exclusive: exclusive, reverse: reverse, into: po)

@@ -35,7 +35,7 @@ struct ReduceKernel: OperatorKernel {
             // A scalar reduces to itself (with the op's finishing function).
             return try reduce(x.reshaped([1]), axes: [0]).reshaped([])
         }
-        let shape = try NumericDispatch.guarded(name) { try Reduction.outputShape(x.shape, axes: axes, keepDims: keepDims) }
+        let shape = try FloatOperand.guarded(name) { try Reduction.outputShape(x.shape, axes: axes, keepDims: keepDims) }
         switch x.dataType {
         case .float16, .bfloat16:
             return try NumericDispatch.narrow(try reduce(try NumericDispatch.widen(x), axes: axes), to: x.dataType)
@@ -56,7 +56,7 @@ struct ReduceKernel: OperatorKernel {
         let kernel: ReduceKernel, x: RuntimeTensor, axes: [Int], shape: [Int]
         func integer<T: FixedWidthInteger & Sendable>(_ type: T.Type) throws -> RuntimeTensor {
             let out = try RuntimeTensor.allocate(x.dataType, shape)
-            try NumericDispatch.guarded(kernel.name) {
+            try FloatOperand.guarded(kernel.name) {
                 try x.withUnsafeBuffer(as: T.self) { px in
                     try out.withUnsafeMutableBuffer(as: T.self) { po in
                         try Reduction.reduce(kernel.op, px, shape: x.shape, axes: axes, keepDims: kernel.keepDims, into: po)
@@ -67,7 +67,7 @@ struct ReduceKernel: OperatorKernel {
         }
         func floating<T: KernelFloat>(_ type: T.Type) throws -> RuntimeTensor {
             let out = try RuntimeTensor.allocate(x.dataType, shape)
-            try NumericDispatch.guarded(kernel.name) {
+            try FloatOperand.guarded(kernel.name) {
                 try x.withUnsafeBuffer(as: T.self) { px in
                     try out.withUnsafeMutableBuffer(as: T.self) { po in
                         try Reduction.reduce(kernel.op, px, shape: x.shape, axes: axes, keepDims: kernel.keepDims, into: po)

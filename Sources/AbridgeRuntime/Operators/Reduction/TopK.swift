@@ -37,7 +37,7 @@ enum TopKOp {
         func floating<T: KernelFloat>(_ type: T.Type) throws -> (RuntimeTensor, RuntimeTensor) { try compute(T.self) }
 
         func compute<T: Comparable>(_: T.Type) throws -> (RuntimeTensor, RuntimeTensor) {
-            try NumericDispatch.guarded("TopK") {
+            try FloatOperand.guarded("TopK") {
                 let shape = try AbridgeKernels.TopK.outputShape(x.shape, axis: axis, k: k)
                 let values = try RuntimeTensor.allocate(x.dataType, shape), indices = try RuntimeTensor.allocate(.int64, shape)
                 try x.withUnsafeBuffer(as: T.self) { px in

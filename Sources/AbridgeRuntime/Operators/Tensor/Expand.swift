@@ -17,7 +17,7 @@ enum ExpandOp {
 
     /// `x` broadcast with `requested`.
     static func apply(_ x: RuntimeTensor, to requested: [Int]) throws -> RuntimeTensor {
-        let shape = try NumericDispatch.guarded("Expand") { try Broadcast.shape(x.shape, requested) }
+        let shape = try FloatOperand.guarded("Expand") { try Broadcast.shape(x.shape, requested) }
         return try broadcast(x, to: shape)
     }
 

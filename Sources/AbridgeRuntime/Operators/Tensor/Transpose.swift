@@ -28,7 +28,7 @@ enum TransposeOp {
         guard let size = RuntimeTensor.elementSize(x.dataType) else { throw NumericDispatch.unsupported("Transpose", x.dataType) }
         let out = try RuntimeTensor.allocate(x.dataType, shape)
         let bytes = x.count * size
-        try NumericDispatch.guarded("Transpose") {
+        try FloatOperand.guarded("Transpose") {
             try AbridgeKernels.Transpose.run(UnsafeRawBufferPointer(start: x.storage.base, count: bytes), shape: x.shape, perm: perm,
                                              elementSize: size, into: UnsafeMutableRawBufferPointer(start: out.storage.base, count: bytes))
         }

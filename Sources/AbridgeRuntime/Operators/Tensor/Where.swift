@@ -17,7 +17,7 @@ enum WhereOp {
     }
 
     static func apply(_ c: RuntimeTensor, _ x: RuntimeTensor, _ y: RuntimeTensor) throws -> RuntimeTensor {
-        let shape = try NumericDispatch.guarded("Where") { try Broadcast.shape(of: [c.shape, x.shape, y.shape]) }
+        let shape = try FloatOperand.guarded("Where") { try Broadcast.shape(of: [c.shape, x.shape, y.shape]) }
         if x.dataType == .string {
             let xs = x.strings ?? [], ys = y.strings ?? []
             _ = try RuntimeTensor.checkedByteCount(shape: shape, elementSize: MemoryLayout<String>.stride, what: "the STRING output of shape \(shape)")
@@ -26,7 +26,7 @@ enum WhereOp {
                 try xs.withUnsafeBufferPointer { px in
                     try ys.withUnsafeBufferPointer { py in
                         try out.withUnsafeMutableBufferPointer { po in
-                            try NumericDispatch.guarded("Where") {
+                            try FloatOperand.guarded("Where") {
                                 try Broadcast.ternary(UnsafeBufferPointer(rebasing: pc[0..<c.count]), c.shape, px, x.shape, py, y.shape, into: po) { $0 ? $1 : $2 }
                             }
                         }
@@ -47,7 +47,7 @@ enum WhereOp {
 
     static func select<T>(_ c: RuntimeTensor, _ x: RuntimeTensor, _ y: RuntimeTensor, _ shape: [Int], _: T.Type) throws -> RuntimeTensor {
         let out = try RuntimeTensor.allocate(x.dataType, shape)
-        try NumericDispatch.guarded("Where") {
+        try FloatOperand.guarded("Where") {
             try c.withUnsafeBuffer(as: Bool.self) { pc in
                 try x.withUnsafeBuffer(as: T.self) { px in
                     try y.withUnsafeBuffer(as: T.self) { py in
